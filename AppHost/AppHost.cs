@@ -1,0 +1,53 @@
+global using PrivateBox.Factory.Contracts;
+using PrivateBox.Factory.AppHost;
+using PrivateBox.Factory.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var infrastructure = builder.AddFactoryInfrastructure();
+var database = infrastructure.Database;
+var messaging = infrastructure.Messaging;
+
+var factoryToken = builder.AddFactorySecret(ResourceNames.FactoryToken, "dev-factory-token");
+var stationKey = builder.AddFactorySecret(ResourceNames.StationKey, "dev-station-key");
+var adminKey = builder.AddFactorySecret(ResourceNames.AdminKey, "dev-admin-key");
+var credentialsKey = builder.AddFactorySecret(ResourceNames.CredentialsKey, "ZGV2LWNyZWRlbnRpYWxzLWtleS1ub3QtZm9yLXVzZSE=");
+
+// UnitApi applies the schema migrations before it reports healthy; DebugCollector waits for that.
+var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitApi)
+    .WithReference(database, ResourceNames.Database).WaitFor(database)
+    .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithEnvironment("Credentials__Key", credentialsKey)
+    .WithHttpHealthCheck("/health");
+
+var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
+    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithHttpHealthCheck("/health");
+
+var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(ResourceNames.SwitchMonitor)
+    .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithHttpHealthCheck("/health");
+
+var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)
+    .WithReference(database, ResourceNames.Database).WaitFor(unitApi)
+    .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithHttpHealthCheck("/health");
+
+var gateway = builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
+    .WithReference(unitApi).WaitFor(unitApi)
+    .WithReference(cdn).WaitFor(cdn)
+    .WithReference(debugCollector).WaitFor(debugCollector)
+    .WithReference(switchMonitor).WaitFor(switchMonitor)
+    .WithFactoryBindings()
+    .WithHttpHealthCheck("/health");
+
+// The print station reaches units only through the gateway, as a station on the LAN would.
+builder.AddProject<Projects.Services_PrintStation>(ResourceNames.PrintStation)
+    .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithReference(gateway).WaitFor(gateway)
+    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,7 @@
+namespace PrivateBox.Factory.Contracts;
+
+public enum DetectionSource
+{
+    Trap,
+    Poll,
+}

@@ -1,0 +1,10 @@
+namespace PrivateBox.Factory.Contracts;
+
+public enum PortRole
+{
+    Build,
+    Label,
+    Debug,
+    Server,
+    Uplink,
+}

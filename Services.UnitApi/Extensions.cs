@@ -1,0 +1,56 @@
+using PrivateBox.Factory.Contracts;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using PrivateBox.Factory.ServiceDefaults.Security;
+using PrivateBox.Factory.Services.UnitApi.Credentials;
+using PrivateBox.Factory.Services.UnitApi.Data;
+using PrivateBox.Factory.Services.UnitApi.Infrastructure;
+using PrivateBox.Factory.Services.UnitApi.Outbox;
+using PrivateBox.Factory.Services.UnitApi.Stuck;
+
+namespace PrivateBox.Factory.Services.UnitApi;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        builder.AddFactoryKeys();
+        builder.AddNpgsqlDbContext<FactoryDb>(ResourceNames.Database,
+            configureDbContextOptions: db => db.UseSnakeCaseNamingConvention());
+        builder.AddFactoryMessaging();
+
+        var isDev = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<CredentialOptions>()
+            .BindConfiguration("Credentials")
+            .PostConfigure(o => o.Key = string.IsNullOrWhiteSpace(o.Key) && isDev ? CredentialOptions.DevKey : o.Key)
+            .Validate(o => CredentialProtector.IsValidKey(o.Key), "Credentials:Key must be base64 of 32 bytes (openssl rand -base64 32).")
+            .Validate(o => isDev || o.Key != CredentialOptions.DevKey, "Credentials:Key must not be the development key outside Development.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<UnitApiOptions>().BindConfiguration(UnitApiOptions.Section)
+            .Validate(o => o.StuckAfter > TimeSpan.Zero && o.StuckCheckInterval > TimeSpan.Zero, "UnitApi timings must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CredentialProtector>();
+        builder.Services.AddSingleton<UnitApiMetrics>();
+        builder.Services.AddSingleton<StuckDetector>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StuckDetector>());
+        builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddUnitRateLimits();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonBody.Options.PropertyNamingPolicy;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonBody.Options.DefaultIgnoreCondition;
+        });
+        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+    }
+
+    /// <summary>Applies EF Core migrations (creating factorydb if needed) before the service takes requests.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FactoryDb>();
+        await db.Database.MigrateAsync();
+    }
+}

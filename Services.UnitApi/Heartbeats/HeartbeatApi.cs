@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PrivateBox.Factory.ServiceDefaults.Security;
+using PrivateBox.Factory.Services.UnitApi.Data;
+using PrivateBox.Factory.Services.UnitApi.Infrastructure;
+using PrivateBox.Factory.Services.UnitApi.Units;
+
+namespace PrivateBox.Factory.Services.UnitApi.Heartbeats;
+
+public static class HeartbeatApi
+{
+    public static IEndpointRouteBuilder MapHeartbeatApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/heartbeat", RecordHeartbeat)
+            .RequireCaller(CallerRole.Unit)
+            .RequireRateLimiting(RateLimits.Units);
+        return app;
+    }
+
+    private static async Task<IResult> RecordHeartbeat(HttpContext http, FactoryDb db, TimeProvider clock,
+        IOptions<UnitApiOptions> options, UnitApiMetrics metrics, ILogger<HeartbeatRequest> logger, CancellationToken ct)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(http.Request, ct);
+        if (problem is not null) return problem;
+
+        var now = clock.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        if (!MacAddress.TryNormalize(request!.MacWan, out var mac))
+            errors["mac_wan"] = ["Required: a MAC address such as aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or aabb.ccdd.eeff."];
+        if (request.Status is not null && request.Status != UnitStatus.Building)
+            errors["status"] = [$"A heartbeat's status is \"{UnitStatus.Building}\"; final results go to POST /api/units."];
+        if (request.Stage is { Length: > 200 })
+            errors["stage"] = ["At most 200 characters."];
+        if (!WireValues.TryParseTimestamp(request.Timestamp, now, out var unitTimestamp, out var timestampError))
+            errors["timestamp"] = [timestampError!];
+        if (request.ProxmoxIp is not null && !WireValues.IsIpAddress(request.ProxmoxIp))
+            errors["proxmox_ip"] = ["Must be an IPv4 or IPv6 address."];
+        var macs = UnitMacs.Parse(request.Macs, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid heartbeat");
+
+        macs.Add(mac!);
+        var ip = http.Connection.RemoteIpAddress is { } remote
+            ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString()
+            : null;
+
+        var outcome = await db.Database.SqlQuery<HeartbeatOutcome>($"""
+            SELECT attempt_id AS "AttemptId", status AS "Status", new_attempt AS "NewAttempt"
+            FROM record_heartbeat({mac}, {macs.Distinct().ToArray()}, {request.Stage}, {unitTimestamp}, {now},
+                                  {ip}, {request.ProxmoxIp}, {options.Value.RebuildGrace})
+            """).SingleAsync(ct);
+
+        metrics.HeartbeatReceived(outcome.NewAttempt);
+        if (outcome.NewAttempt)
+            logger.LogInformation("Unit {Mac} started build attempt {AttemptId} from {Ip}", mac, outcome.AttemptId, ip);
+        return TypedResults.Ok(new HeartbeatResponse(mac!, outcome.AttemptId, outcome.Status, outcome.NewAttempt));
+    }
+
+    private sealed record HeartbeatOutcome(Guid AttemptId, string Status, bool NewAttempt);
+}

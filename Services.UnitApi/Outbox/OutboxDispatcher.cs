@@ -1,0 +1,56 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using PrivateBox.Factory.Services.UnitApi.Data;
+
+namespace PrivateBox.Factory.Services.UnitApi.Outbox;
+
+/// <summary>
+/// Publishes queued events to RabbitMQ in order and marks them sent. While the broker is down the events
+/// wait in PostgreSQL; nothing is published on a request path.
+/// </summary>
+public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBus bus, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await PublishPendingAsync(stoppingToken) == 0) await Task.Delay(Idle, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Publishing queued events failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> PublishPendingAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FactoryDb>();
+        var pending = await db.Outbox.Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(100).ToListAsync(ct);
+        foreach (var message in pending)
+        {
+            var type = typeof(Contracts.UnitReported).Assembly.GetType(message.Type);
+            if (type is null)
+            {
+                logger.LogError("Dropping queued event {Id} of unknown type {Type}", message.Id, message.Type);
+            }
+            else
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(PublishTimeout);
+                await bus.Publish(JsonSerializer.Deserialize(message.Payload, type)!, type, timeout.Token);
+            }
+            message.SentAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+        return pending.Count;
+    }
+}

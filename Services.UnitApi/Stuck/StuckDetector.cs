@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PrivateBox.Factory.Services.UnitApi.Data;
+
+namespace PrivateBox.Factory.Services.UnitApi.Stuck;
+
+/// <summary>
+/// Marks building units with no heartbeat for <see cref="UnitApiOptions.StuckAfter"/> as stuck, records the change
+/// and queues UnitBecameStuck, all in one statement so several replicas never mark a unit twice.
+/// </summary>
+public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiOptions> options, TimeProvider clock,
+    UnitApiMetrics metrics, ILogger<StuckDetector> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.StuckCheckInterval, clock);
+        do
+        {
+            try
+            {
+                var marked = await MarkStuckAsync(stoppingToken);
+                if (marked > 0) metrics.UnitsStuck(marked);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Stuck detection failed; retrying in {Interval}", options.Value.StuckCheckInterval);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> MarkStuckAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FactoryDb>();
+        var now = clock.GetUtcNow();
+        var cutoff = now - options.Value.StuckAfter;
+        var type = typeof(Contracts.UnitBecameStuck).FullName!;
+        var stuck = await db.Database.SqlQuery<StuckUnit>($"""
+            WITH stuck AS (
+                UPDATE build_attempts SET status = 'stuck', stuck_at = {now}
+                WHERE status = 'building' AND last_heartbeat_at < {cutoff}
+                RETURNING id, unit_mac, stage, last_heartbeat_at),
+            events AS (
+                INSERT INTO attempt_events (attempt_id, at, from_status, to_status, reason)
+                SELECT id, {now}, 'building', 'stuck', 'no heartbeat' FROM stuck),
+            outbox AS (
+                INSERT INTO outbox_messages (type, payload, created_at)
+                SELECT {type}, jsonb_build_object('Mac', unit_mac, 'AttemptId', id, 'Stage', stage,
+                       'LastHeartbeatAt', last_heartbeat_at, 'DetectedAt', {now}), {now}
+                FROM stuck)
+            SELECT unit_mac AS "Mac", stage AS "Stage", last_heartbeat_at AS "LastHeartbeatAt" FROM stuck
+            """).ToListAsync(ct);
+        foreach (var unit in stuck)
+            logger.LogWarning("Unit {Mac} is stuck at stage {Stage}: last heartbeat {LastHeartbeatAt:O}", unit.Mac, unit.Stage, unit.LastHeartbeatAt);
+        return stuck.Count;
+    }
+
+    private sealed record StuckUnit(string Mac, string? Stage, DateTimeOffset LastHeartbeatAt);
+}

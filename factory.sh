@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# PrivateBox Factory: one entry point for engineers and CI.
+#   ./factory.sh run            install what is missing, build, start the whole suite (Aspire AppHost)
+#   ./factory.sh test           install and start what the tests need, run every test in the solution
+#   ./factory.sh bench [name]   run a benchmark from bench/ (default: all)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+# Debian packages the suite and its tests use (no container engine needed).
+RUN_PACKAGES=(postgresql rabbitmq-server)
+TEST_PACKAGES=(postgresql rabbitmq-server)
+
+log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else log "need root for: $*"; return 1; fi
+}
+
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts the packaged services on install; the suite runs its own instances.
+  for svc in postgresql rabbitmq-server; do
+    as_root systemctl disable --now "$svc" >/dev/null 2>&1 || as_root service "$svc" stop >/dev/null 2>&1 || true
+  done
+}
+
+ensure_dotnet() {
+  command -v dotnet >/dev/null || { log "the .NET 10 SDK is required: https://dot.net"; exit 1; }
+  dotnet tool restore >/dev/null
+}
+
+cmd_run() {
+  ensure_packages "${RUN_PACKAGES[@]}"
+  ensure_dotnet
+  # The Aspire dashboard serves HTTPS with the ASP.NET Core development certificate.
+  dotnet dev-certs https >/dev/null 2>&1 || dotnet dev-certs https --clean >/dev/null 2>&1 && dotnet dev-certs https >/dev/null
+  log "building"
+  dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
+  log "starting the suite; gateway: http://localhost:5250  (Aspire dashboard login URL follows)"
+  exec dotnet run --project AppHost --no-build --launch-profile https
+}
+
+cmd_test() {
+  ensure_packages "${TEST_PACKAGES[@]}"
+  ensure_dotnet
+  # shellcheck source=scripts/test-servers.sh
+  source scripts/test-servers.sh
+  test_servers_start
+  trap test_servers_stop EXIT
+  dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
+  dotnet test PrivateBox.Factory.sln -c Debug --no-build --nologo \
+    --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" "$@"
+}
+
+cmd_bench() {
+  local name=${1:-}
+  if [ -n "$name" ]; then exec "bench/$name.sh"; fi
+  for b in bench/*.sh; do "$b"; done
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
