@@ -29,12 +29,15 @@ internal static class LocalPostgres
 
         var asRoot = Environment.UserName == "root";
         var run = asRoot ? "runuser -u postgres -- " : "";
+        var chownPw = asRoot ? "chown postgres \"$pw\"; " : "";
         var script = string.Join("; ",
             "set -e",
             "mkdir -p \"$PGDATA\"",
             asRoot ? "chown postgres:postgres \"$PGDATA\"" : "true",
             "chmod 700 \"$PGDATA\"",
-            $"if [ ! -f \"$PGDATA/PG_VERSION\" ]; then {run}\"$PGBIN/initdb\" -D \"$PGDATA\" -U postgres -E UTF8 --auth-local=trust --auth-host=scram-sha-256 --pwfile=/dev/stdin < \"$PGPASSFILE_SRC\"; fi",
+            // initdb reads the superuser password from a file the server's user can open.
+            $"if [ ! -f \"$PGDATA/PG_VERSION\" ]; then pw=$(mktemp); cp \"$PGPASSFILE_SRC\" \"$pw\"; {chownPw}"
+                + $"{run}\"$PGBIN/initdb\" -D \"$PGDATA\" -U postgres -E UTF8 --auth-local=trust --auth-host=scram-sha-256 --pwfile=\"$pw\"; rm -f \"$pw\"; fi",
             $"exec {run}\"$PGBIN/postgres\" -D \"$PGDATA\" -p \"$PGPORT\" -k /tmp -c listen_addresses=127.0.0.1");
 
         var healthKey = $"{name}-ready";

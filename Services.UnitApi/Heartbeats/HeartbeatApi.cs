@@ -44,11 +44,12 @@ public static class HeartbeatApi
             ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString()
             : null;
 
-        var outcome = await db.Database.SqlQuery<HeartbeatOutcome>($"""
-            SELECT attempt_id AS "AttemptId", status AS "Status", new_attempt AS "NewAttempt"
+        var outcomes = await db.Database.SqlQuery<HeartbeatOutcome>($"""
+            SELECT attempt_id, status, new_attempt
             FROM record_heartbeat({mac}, {macs.Distinct().ToArray()}, {request.Stage}, {unitTimestamp}, {now},
                                   {ip}, {request.ProxmoxIp}, {options.Value.RebuildGrace})
-            """).SingleAsync(ct);
+            """).ToListAsync(ct);
+        var outcome = outcomes.Single();
 
         metrics.HeartbeatReceived(outcome.NewAttempt);
         if (outcome.NewAttempt)

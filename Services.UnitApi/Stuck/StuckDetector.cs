@@ -48,7 +48,7 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
                 SELECT {type}, jsonb_build_object('Mac', unit_mac, 'AttemptId', id, 'Stage', stage,
                        'LastHeartbeatAt', last_heartbeat_at, 'DetectedAt', {now}), {now}
                 FROM stuck)
-            SELECT unit_mac AS "Mac", stage AS "Stage", last_heartbeat_at AS "LastHeartbeatAt" FROM stuck
+            SELECT unit_mac AS mac, stage, last_heartbeat_at FROM stuck
             """).ToListAsync(ct);
         foreach (var unit in stuck)
             logger.LogWarning("Unit {Mac} is stuck at stage {Stage}: last heartbeat {LastHeartbeatAt:O}", unit.Mac, unit.Stage, unit.LastHeartbeatAt);
