@@ -15,7 +15,10 @@ public static class Extensions
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddFactoryKeys();
+        // Reports and labels run in explicit transactions under a row lock; a failed one answers 5xx and the
+        // unit or station retries, so EF's automatic retries (which forbid user transactions) are off.
         builder.AddNpgsqlDbContext<FactoryDb>(ResourceNames.Database,
+            configureSettings: settings => settings.DisableRetry = true,
             configureDbContextOptions: db => db.UseSnakeCaseNamingConvention());
         builder.AddFactoryMessaging();
 

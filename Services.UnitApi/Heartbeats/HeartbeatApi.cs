@@ -24,7 +24,7 @@ public static class HeartbeatApi
         var (request, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(http.Request, ct);
         if (problem is not null) return problem;
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var errors = new Dictionary<string, string[]>();
         if (!MacAddress.TryNormalize(request!.MacWan, out var mac))
             errors["mac_wan"] = ["Required: a MAC address such as aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or aabb.ccdd.eeff."];

@@ -1,3 +1,4 @@
+using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -48,7 +49,7 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBus bus, Time
                 timeout.CancelAfter(PublishTimeout);
                 await bus.Publish(JsonSerializer.Deserialize(message.Payload, type)!, type, timeout.Token);
             }
-            message.SentAt = clock.GetUtcNow();
+            message.SentAt = clock.Now();
             await db.SaveChangesAsync(ct);
         }
         return pending.Count;

@@ -1,3 +1,4 @@
+using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PrivateBox.Factory.Services.UnitApi.Data;
@@ -32,7 +33,7 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FactoryDb>();
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var cutoff = now - options.Value.StuckAfter;
         var type = typeof(Contracts.UnitBecameStuck).FullName!;
         var stuck = await db.Database.SqlQuery<StuckUnit>($"""

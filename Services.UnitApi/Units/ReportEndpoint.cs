@@ -17,7 +17,7 @@ public static class ReportEndpoint
         var (request, problem) = await JsonBody.ReadAsync<ReportRequest>(http.Request, ct);
         if (problem is not null) return problem;
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var errors = new Dictionary<string, string[]>();
         var report = ValidatedReport.Validate(request!, now, errors);
         if (report is null) return TypedResults.ValidationProblem(errors, title: "Invalid report");

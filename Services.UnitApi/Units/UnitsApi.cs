@@ -76,7 +76,7 @@ public static class UnitsApi
         var found = await db.FindByAnyMacAsync(canonical, ct);
         if (found?.CurrentAttempt is null) return UnitNotFound(canonical);
 
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var unit = await db.Units.FromSql($"SELECT * FROM units WHERE mac = {found.Mac} FOR UPDATE").SingleAsync(ct);

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+
+namespace PrivateBox.Factory.UnitApi.Tests;
+
+public class StartupTests
+{
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("dev-factory-token", "real-station-key", "real-admin-key")]
+    [InlineData("real-token", "dev-station-key", "real-admin-key")]
+    public async Task Outside_development_the_service_refuses_missing_or_dev_keys(string? token, string? station, string? admin)
+    {
+        var database = await TestServers.CreateDatabaseAsync("startup");
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("ConnectionStrings:factorydb", database);
+            web.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
+            web.UseSetting("Credentials:Key", Convert.ToBase64String(new byte[32]));
+            if (token is not null) web.UseSetting("FactoryKeys:FactoryToken", token);
+            if (station is not null) web.UseSetting("FactoryKeys:StationKey", station);
+            if (admin is not null) web.UseSetting("FactoryKeys:AdminKey", admin);
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.IsType<OptionsValidationException>(error.GetBaseException());
+    }
+}

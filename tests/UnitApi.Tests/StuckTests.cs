@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Text;
+using System.Threading.Channels;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace PrivateBox.Factory.UnitApi.Tests;
+
+/// <summary>Moves the fixture's clock past the stuck timeout, so it has a fixture of its own.</summary>
+public class StuckTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
+{
+    [Fact]
+    public async Task Silent_building_unit_becomes_stuck_publishes_an_event_and_returns_on_heartbeat()
+    {
+        await using var events = await ExchangeSpy.BindAsync("PrivateBox.Factory.Contracts:UnitBecameStuck");
+        var mac = TestUnits.NewMac();
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac, "Phase 4: management VM"));
+
+        api.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(2));
+        var stuck = await WaitForStatus(mac, "stuck");
+
+        Assert.Equal("stuck", stuck);
+        var message = await events.WaitForAsync(body => body.Contains(mac), TimeSpan.FromSeconds(20));
+        Assert.Contains("Phase 4: management VM", message);
+
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac, "Phase 5"));
+        Assert.Equal("building", (await (await api.Client().GetAsync($"/api/units/{mac}")).Json()).GetProperty("status").GetString());
+        Assert.Equal(["building", "stuck", "building"], await Transitions(mac));
+    }
+
+    [Fact]
+    public async Task Unit_with_a_recent_heartbeat_is_not_stuck()
+    {
+        var mac = TestUnits.NewMac();
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac));
+        api.Clock.Advance(TimeSpan.FromMinutes(4));
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac));
+
+        api.Clock.Advance(TimeSpan.FromMinutes(4));
+        await api.Services.GetRequiredService<PrivateBox.Factory.Services.UnitApi.Stuck.StuckDetector>().MarkStuckAsync(default);
+
+        Assert.Equal("building", (await (await api.Client().GetAsync($"/api/units/{mac}")).Json()).GetProperty("status").GetString());
+    }
+
+    private async Task<string?> WaitForStatus(string mac, string status)
+    {
+        string? current = null;
+        for (var i = 0; i < 100 && current != status; i++)
+        {
+            current = (await (await api.Client().GetAsync($"/api/units/{mac}")).Json()).GetProperty("status").GetString();
+            if (current != status) await Task.Delay(100);
+        }
+        return current;
+    }
+
+    private async Task<string[]> Transitions(string mac)
+    {
+        await using var db = new NpgsqlConnection(api.ConnectionString);
+        await db.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT e.to_status FROM attempt_events e JOIN build_attempts a ON a.id = e.attempt_id WHERE a.unit_mac = @m ORDER BY e.id", db);
+        command.Parameters.AddWithValue("m", mac);
+        var result = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) result.Add(reader.GetString(0));
+        return [.. result];
+    }
+}
+
+/// <summary>A temporary queue bound to a MassTransit message-type exchange on the test RabbitMQ.</summary>
+public sealed class ExchangeSpy : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly Channel<string> _messages = Channel.CreateUnbounded<string>();
+
+    private ExchangeSpy(IConnection connection, IChannel channel) => (_connection, _channel) = (connection, channel);
+
+    public static async Task<ExchangeSpy> BindAsync(string exchange)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(TestServers.RabbitMq) }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        // Same shape MassTransit declares: durable fanout.
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync(exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, "");
+        var spy = new ExchangeSpy(connection, channel);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, delivery) => await spy._messages.Writer.WriteAsync(Encoding.UTF8.GetString(delivery.Body.Span));
+        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
+        return spy;
+    }
+
+    public async Task<string> WaitForAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var message = await _messages.Reader.ReadAsync(cts.Token);
+            if (match(message)) return message;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace PrivateBox.Factory.UnitApi.Tests;
+
+/// <summary>
+/// The real Unit API on Kestrel (so client addresses are real), on a throwaway database of the test
+/// PostgreSQL, with the test RabbitMQ, a controllable clock, and every log line and trace tag captured.
+/// </summary>
+public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string FactoryToken = "dev-factory-token";
+    public const string StationKey = "dev-station-key";
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public ConcurrentQueue<string> Logs { get; } = new();
+    public ConcurrentQueue<string> TraceTags { get; } = new();
+    public string ConnectionString { get; private set; } = "";
+    protected virtual int RateLimitPermits => 100_000;
+    private ActivityListener? _listener;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestServers.CreateDatabaseAsync("unitapi");
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                foreach (var tag in a.TagObjects) TraceTags.Enqueue($"{a.DisplayName} {tag.Key}={tag.Value}");
+                foreach (var e in a.Events) TraceTags.Enqueue($"{a.DisplayName} event {e.Name} {string.Join(",", e.Tags)}");
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:factorydb", ConnectionString);
+        builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
+        builder.UseSetting("UnitApi:RateLimitPermits", RateLimitPermits.ToString());
+        builder.UseSetting("UnitApi:StuckCheckInterval", "00:00:01");
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient Client(string? bearer = null)
+    {
+        var client = CreateClient();
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    public HttpClient Unit() => Client(FactoryToken);
+    public HttpClient Station() => Client(StationKey);
+
+    public new async Task DisposeAsync()
+    {
+        _listener?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
+        public void Dispose() { }
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Enqueue($"{category} {logLevel} {formatter(state, exception)} {state} {exception}");
+    }
+}
