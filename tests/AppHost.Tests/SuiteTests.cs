@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PrivateBox.Factory.Contracts;
+
+namespace PrivateBox.Factory.AppHost.Tests;
+
+/// <summary>The whole suite as `dotnet run --project AppHost` starts it, with its own local servers in a throwaway folder.</summary>
+public sealed class SuiteTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"pbf-apphost-{Guid.NewGuid():N}");
+    private DistributedApplication? _app;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Infrastructure:Mode=Local", $"--Infrastructure:DataDir={_dataDir}"]);
+        _app = await builder.BuildAsync();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await _app.StartAsync(cts.Token);
+    }
+
+    [Fact]
+    public async Task Every_resource_becomes_healthy_and_a_heartbeat_through_the_gateway_is_readable_through_it()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        foreach (var resource in new[] { ResourceNames.Postgres, ResourceNames.Messaging, ResourceNames.UnitApi, ResourceNames.Cdn,
+                     ResourceNames.SwitchMonitor, ResourceNames.DebugCollector, ResourceNames.PrintStation, ResourceNames.Gateway })
+            await _app!.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+
+        var gateway = _app!.CreateHttpClient(ResourceNames.Gateway);
+        gateway.DefaultRequestHeaders.Authorization = new("Bearer", "dev-factory-token");
+        var heartbeat = await gateway.PostAsJsonAsync("/api/heartbeat",
+            new { mac_wan = "02-AB-CD-EF-01-23", status = "building", stage = "Phase 1", timestamp = DateTimeOffset.UtcNow });
+        var unit = await gateway.GetAsync("/api/units/02abcdef0123");
+
+        Assert.Equal(HttpStatusCode.OK, heartbeat.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unit.StatusCode);
+        var body = JsonDocument.Parse(await unit.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("02:ab:cd:ef:01:23", body.GetProperty("mac").GetString());
+        Assert.Equal("building", body.GetProperty("status").GetString());
+        // The gateway forwards the client address, so the unit's IP is recorded.
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("ip_address").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/")).StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
