@@ -23,7 +23,7 @@ test_servers_start() {
   "${run[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -E UTF8 --auth-local=trust --auth-host=scram-sha-256 \
     --pwfile="$TEST_SERVERS_DIR/pgpass" >"$TEST_SERVERS_DIR/initdb.log" 2>&1
   "${run[@]}" "$pgbin/pg_ctl" -D "$pgdata" -l "$TEST_SERVERS_DIR/pg/postgres.log" -w \
-    -o "-p $pgport -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start >/dev/null
+    -o "-p $pgport -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${FACTORY_TEST_PG_FSYNC:-off}" start >/dev/null
   export FACTORY_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Password=test-password"
   export FACTORY_TEST_PGDATA="$pgdata" FACTORY_TEST_PGBIN="$pgbin" FACTORY_TEST_PGPORT="$pgport"
 
