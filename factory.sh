@@ -43,7 +43,7 @@ cmd_run() {
   ensure_packages "${RUN_PACKAGES[@]}"
   ensure_dotnet
   # The Aspire dashboard serves HTTPS with the ASP.NET Core development certificate.
-  dotnet dev-certs https >/dev/null 2>&1 || dotnet dev-certs https --clean >/dev/null 2>&1 && dotnet dev-certs https >/dev/null
+  dotnet dev-certs https --check >/dev/null 2>&1 || dotnet dev-certs https >/dev/null
   log "building"
   dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
   log "starting the suite; gateway: http://localhost:5250  (Aspire dashboard login URL follows)"

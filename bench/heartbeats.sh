@@ -27,10 +27,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 API_PORT=$(free_port); GW_PORT=$(free_port)
 export ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
 ConnectionStrings__factorydb="$FACTORY_TEST_POSTGRES;Database=bench" ConnectionStrings__messaging="$FACTORY_TEST_RABBITMQ" \
-  UnitApi__RateLimitPermits=0 "$OUT/unitapi/Services.UnitApi" --urls "http://127.0.0.1:$API_PORT" >"$OUT/unitapi.log" 2>&1 &
+  UnitApi__RateLimitPermits=0 "$OUT/unitapi/Services.UnitApi" --contentRoot "$OUT/unitapi" --urls "http://127.0.0.1:$API_PORT" >"$OUT/unitapi.log" 2>&1 &
 PIDS+=($!)
 services__unitapi__http__0="http://127.0.0.1:$API_PORT" \
-  "$OUT/gateway/Gateway" --urls "http://127.0.0.1:$GW_PORT" >"$OUT/gateway.log" 2>&1 &
+  "$OUT/gateway/Gateway" --contentRoot "$OUT/gateway" --urls "http://127.0.0.1:$GW_PORT" >"$OUT/gateway.log" 2>&1 &
 PIDS+=($!)
 for port in $API_PORT $GW_PORT; do
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 1; done
