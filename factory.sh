@@ -7,9 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 
-# Debian packages the suite and its tests use (no container engine needed).
+# Debian packages the suite and its tests use (no container engine needed); each part of the suite
+# adds its own line. PACKAGED_SERVICES are the ones Debian starts on install that the suite runs itself.
 RUN_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES=(postgresql rabbitmq-server)
+PACKAGED_SERVICES=(postgresql rabbitmq-server)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
@@ -29,7 +31,7 @@ ensure_packages() {
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts the packaged services on install; the suite runs its own instances.
-  for svc in postgresql rabbitmq-server; do
+  for svc in "${PACKAGED_SERVICES[@]}"; do
     as_root systemctl disable --now "$svc" >/dev/null 2>&1 || as_root service "$svc" stop >/dev/null 2>&1 || true
   done
 }
