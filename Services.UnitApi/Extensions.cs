@@ -1,6 +1,7 @@
 using PrivateBox.Factory.Contracts;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PrivateBox.Factory.ServiceDefaults.Security;
 using PrivateBox.Factory.Services.UnitApi.Credentials;
 using PrivateBox.Factory.Services.UnitApi.Data;
@@ -15,11 +16,19 @@ public static class Extensions
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddFactoryKeys();
+        // One connection pool for EF Core and the heartbeat's direct call. Nothing sets session state, so a
+        // returned connection needs no reset round trip; repeated statements are prepared once per connection.
+        builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(dataSource.ConnectionStringBuilder.MaxAutoPrepare, 20);
+        });
+        builder.Services.AddDbContextPool<FactoryDb>((services, db) => db
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
+            .UseSnakeCaseNamingConvention());
         // Reports and labels run in explicit transactions under a row lock; a failed one answers 5xx and the
         // unit or station retries, so EF's automatic retries (which forbid user transactions) are off.
-        builder.AddNpgsqlDbContext<FactoryDb>(ResourceNames.Database,
-            configureSettings: settings => settings.DisableRetry = true,
-            configureDbContextOptions: db => db.UseSnakeCaseNamingConvention());
+        builder.EnrichNpgsqlDbContext<FactoryDb>(settings => settings.DisableRetry = true);
         builder.AddFactoryMessaging();
 
         var isDev = builder.Environment.IsDevelopment();

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using Microsoft.Extensions.Options;
 using PrivateBox.Factory.ServiceDefaults.Security;
-using PrivateBox.Factory.Services.UnitApi.Data;
 using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using PrivateBox.Factory.Services.UnitApi.Units;
 
@@ -18,7 +18,7 @@ public static class HeartbeatApi
         return app;
     }
 
-    private static async Task<IResult> RecordHeartbeat(HttpContext http, FactoryDb db, TimeProvider clock,
+    private static async Task<IResult> RecordHeartbeat(HttpContext http, NpgsqlDataSource db, TimeProvider clock,
         IOptions<UnitApiOptions> options, UnitApiMetrics metrics, ILogger<HeartbeatRequest> logger, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(http.Request, ct);
@@ -44,18 +44,36 @@ public static class HeartbeatApi
             ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString()
             : null;
 
-        var outcomes = await db.Database.SqlQuery<HeartbeatOutcome>($"""
-            SELECT attempt_id, status, new_attempt
-            FROM record_heartbeat({mac}, {macs.Distinct().ToArray()}, {request.Stage}, {unitTimestamp}, {now},
-                                  {ip}, {request.ProxmoxIp}, {options.Value.RebuildGrace})
-            """).ToListAsync(ct);
-        var outcome = outcomes.Single();
+        var outcome = await RecordAsync(db, mac!, macs.Distinct().ToArray(), request.Stage, unitTimestamp, now, ip,
+            request.ProxmoxIp, options.Value.RebuildGrace, ct);
 
         metrics.HeartbeatReceived(outcome.NewAttempt);
         if (outcome.NewAttempt)
             logger.LogInformation("Unit {Mac} started build attempt {AttemptId} from {Ip}", mac, outcome.AttemptId, ip);
         return TypedResults.Ok(new HeartbeatResponse(mac!, outcome.AttemptId, outcome.Status, outcome.NewAttempt));
     }
+
+    // The hottest path of the suite (twenty units a minute each, more in bursts): one prepared statement
+    // straight on the pool that EF Core shares, no query pipeline.
+    private static async Task<HeartbeatOutcome> RecordAsync(NpgsqlDataSource db, string mac, string[] macs, string? stage,
+        DateTimeOffset? unitTimestamp, DateTimeOffset now, string? ip, string? proxmoxIp, TimeSpan rebuildGrace, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "SELECT attempt_id, status, new_attempt FROM record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8)");
+        command.Parameters.Add(Parameter(mac, NpgsqlDbType.Text));
+        command.Parameters.Add(Parameter(macs, NpgsqlDbType.Array | NpgsqlDbType.Text));
+        command.Parameters.Add(Parameter(stage, NpgsqlDbType.Text));
+        command.Parameters.Add(Parameter(unitTimestamp?.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Parameter(now.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+        command.Parameters.Add(Parameter(ip, NpgsqlDbType.Text));
+        command.Parameters.Add(Parameter(proxmoxIp, NpgsqlDbType.Text));
+        command.Parameters.Add(Parameter(rebuildGrace, NpgsqlDbType.Interval));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new HeartbeatOutcome(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2));
+    }
+
+    private static NpgsqlParameter Parameter(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 
     private sealed record HeartbeatOutcome(Guid AttemptId, string Status, bool NewAttempt);
 }

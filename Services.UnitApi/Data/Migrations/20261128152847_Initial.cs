@@ -10,6 +10,62 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
     /// <inheritdoc />
     public partial class Initial : Migration
     {
+        internal const string RecordHeartbeatV1 = """
+                CREATE FUNCTION record_heartbeat(p_mac text, p_macs text[], p_stage text, p_unit_ts timestamptz,
+                    p_now timestamptz, p_ip text, p_proxmox_ip text, p_rebuild_grace interval)
+                RETURNS TABLE (attempt_id uuid, status text, new_attempt boolean)
+                LANGUAGE plpgsql AS $$
+                #variable_conflict use_column
+                DECLARE
+                    v_current uuid;
+                    v_attempt build_attempts%ROWTYPE;
+                    v_new boolean := false;
+                BEGIN
+                    INSERT INTO units (mac, first_seen_at, macs) VALUES (p_mac, p_now, ARRAY[p_mac]) ON CONFLICT (mac) DO NOTHING;
+                    SELECT u.current_attempt_id INTO v_current FROM units u WHERE u.mac = p_mac FOR UPDATE;
+                    IF v_current IS NOT NULL THEN
+                        SELECT * INTO v_attempt FROM build_attempts a WHERE a.id = v_current;
+                    END IF;
+
+                    IF v_current IS NULL OR v_attempt.status = 'labeled'
+                       OR (v_attempt.status IN ('ready', 'failed', 'burn_in_complete', 'burn_in_failed')
+                           AND v_attempt.reported_at < p_now - p_rebuild_grace) THEN
+                        -- First build, or the unit was reformatted after its last result: a new attempt.
+                        INSERT INTO build_attempts (id, unit_mac, number, status, started_at, heartbeat_count, failed_tests, has_credentials)
+                        VALUES (gen_random_uuid(), p_mac,
+                                COALESCE((SELECT max(a.number) FROM build_attempts a WHERE a.unit_mac = p_mac), 0) + 1,
+                                'building', p_now, 0, ARRAY[]::text[], false)
+                        RETURNING * INTO v_attempt;
+                        UPDATE units SET current_attempt_id = v_attempt.id WHERE mac = p_mac;
+                        INSERT INTO attempt_events (attempt_id, at, from_status, to_status, reason)
+                        VALUES (v_attempt.id, p_now, NULL, 'building', 'first heartbeat');
+                        v_new := true;
+                    ELSIF v_attempt.status IN ('ready', 'failed', 'burn_in_complete', 'burn_in_failed') THEN
+                        -- A straggler sent just before the final report: the report stands.
+                        RETURN QUERY SELECT v_attempt.id, v_attempt.status, false;
+                        RETURN;
+                    ELSIF v_attempt.status = 'stuck' THEN
+                        INSERT INTO attempt_events (attempt_id, at, from_status, to_status, reason)
+                        VALUES (v_attempt.id, p_now, 'stuck', 'building', 'heartbeat resumed');
+                    END IF;
+
+                    UPDATE build_attempts SET
+                        status = 'building', stuck_at = NULL,
+                        stage = COALESCE(p_stage, stage),
+                        last_heartbeat_at = p_now,
+                        last_unit_timestamp = COALESCE(p_unit_ts, last_unit_timestamp),
+                        heartbeat_count = heartbeat_count + 1,
+                        ip_address = COALESCE(p_ip, ip_address),
+                        proxmox_ip = COALESCE(p_proxmox_ip, proxmox_ip)
+                    WHERE id = v_attempt.id;
+
+                    UPDATE units SET macs = ARRAY(SELECT DISTINCT m FROM unnest(macs || p_macs) m ORDER BY m)
+                    WHERE mac = p_mac AND NOT macs @> p_macs;
+
+                    RETURN QUERY SELECT v_attempt.id, 'building'::text, v_new;
+                END $$;
+                """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -174,61 +230,7 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
                 onDelete: ReferentialAction.Cascade);
             // One round trip per heartbeat: create the unit, start or continue its build attempt, bring a stuck
             // unit back to building, and merge its MACs, under a row lock on the unit.
-            migrationBuilder.Sql("""
-                CREATE FUNCTION record_heartbeat(p_mac text, p_macs text[], p_stage text, p_unit_ts timestamptz,
-                    p_now timestamptz, p_ip text, p_proxmox_ip text, p_rebuild_grace interval)
-                RETURNS TABLE (attempt_id uuid, status text, new_attempt boolean)
-                LANGUAGE plpgsql AS $$
-                #variable_conflict use_column
-                DECLARE
-                    v_current uuid;
-                    v_attempt build_attempts%ROWTYPE;
-                    v_new boolean := false;
-                BEGIN
-                    INSERT INTO units (mac, first_seen_at, macs) VALUES (p_mac, p_now, ARRAY[p_mac]) ON CONFLICT (mac) DO NOTHING;
-                    SELECT u.current_attempt_id INTO v_current FROM units u WHERE u.mac = p_mac FOR UPDATE;
-                    IF v_current IS NOT NULL THEN
-                        SELECT * INTO v_attempt FROM build_attempts a WHERE a.id = v_current;
-                    END IF;
-
-                    IF v_current IS NULL OR v_attempt.status = 'labeled'
-                       OR (v_attempt.status IN ('ready', 'failed', 'burn_in_complete', 'burn_in_failed')
-                           AND v_attempt.reported_at < p_now - p_rebuild_grace) THEN
-                        -- First build, or the unit was reformatted after its last result: a new attempt.
-                        INSERT INTO build_attempts (id, unit_mac, number, status, started_at, heartbeat_count, failed_tests, has_credentials)
-                        VALUES (gen_random_uuid(), p_mac,
-                                COALESCE((SELECT max(a.number) FROM build_attempts a WHERE a.unit_mac = p_mac), 0) + 1,
-                                'building', p_now, 0, ARRAY[]::text[], false)
-                        RETURNING * INTO v_attempt;
-                        UPDATE units SET current_attempt_id = v_attempt.id WHERE mac = p_mac;
-                        INSERT INTO attempt_events (attempt_id, at, from_status, to_status, reason)
-                        VALUES (v_attempt.id, p_now, NULL, 'building', 'first heartbeat');
-                        v_new := true;
-                    ELSIF v_attempt.status IN ('ready', 'failed', 'burn_in_complete', 'burn_in_failed') THEN
-                        -- A straggler sent just before the final report: the report stands.
-                        RETURN QUERY SELECT v_attempt.id, v_attempt.status, false;
-                        RETURN;
-                    ELSIF v_attempt.status = 'stuck' THEN
-                        INSERT INTO attempt_events (attempt_id, at, from_status, to_status, reason)
-                        VALUES (v_attempt.id, p_now, 'stuck', 'building', 'heartbeat resumed');
-                    END IF;
-
-                    UPDATE build_attempts SET
-                        status = 'building', stuck_at = NULL,
-                        stage = COALESCE(p_stage, stage),
-                        last_heartbeat_at = p_now,
-                        last_unit_timestamp = COALESCE(p_unit_ts, last_unit_timestamp),
-                        heartbeat_count = heartbeat_count + 1,
-                        ip_address = COALESCE(p_ip, ip_address),
-                        proxmox_ip = COALESCE(p_proxmox_ip, proxmox_ip)
-                    WHERE id = v_attempt.id;
-
-                    UPDATE units SET macs = ARRAY(SELECT DISTINCT m FROM unnest(macs || p_macs) m ORDER BY m)
-                    WHERE mac = p_mac AND NOT macs @> p_macs;
-
-                    RETURN QUERY SELECT v_attempt.id, 'building'::text, v_new;
-                END $$;
-                """);
+            migrationBuilder.Sql(RecordHeartbeatV1);
         }
 
         /// <inheritdoc />
