@@ -6,7 +6,7 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
 {
     /// <summary>
     /// record_heartbeat in one statement for a unit in the middle of its build (instead of five under a lock on
-    /// the unit), OUT parameters instead of a result set.
+    /// the unit) and four for a new unit; OUT parameters instead of a result set.
     /// </summary>
     public partial class FasterHeartbeat : Migration
     {
@@ -52,8 +52,27 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
                     FROM units u LEFT JOIN build_attempts a ON a.id = u.current_attempt_id
                     WHERE u.mac = p_mac FOR UPDATE OF u;
                     IF NOT FOUND THEN
-                        INSERT INTO units (mac, first_seen_at, macs) VALUES (p_mac, p_now, ARRAY[p_mac]) ON CONFLICT (mac) DO NOTHING;
-                        SELECT u.current_attempt_id, u.macs INTO attempt_id, v_macs FROM units u WHERE u.mac = p_mac FOR UPDATE;
+                        -- A unit never seen before: the unit, its first attempt and its first event at once.
+                        INSERT INTO units (mac, first_seen_at, macs)
+                        VALUES (p_mac, p_now, ARRAY(SELECT DISTINCT m FROM unnest(p_macs || p_mac) m ORDER BY m))
+                        ON CONFLICT (mac) DO NOTHING;
+                        IF FOUND THEN
+                            INSERT INTO build_attempts (id, unit_mac, number, status, started_at, stage, last_heartbeat_at,
+                                last_unit_timestamp, heartbeat_count, ip_address, proxmox_ip, failed_tests, has_credentials)
+                            VALUES (gen_random_uuid(), p_mac, 1, 'building', p_now, p_stage, p_now, p_unit_ts, 1, p_ip,
+                                    p_proxmox_ip, ARRAY[]::text[], false)
+                            RETURNING id INTO attempt_id;
+                            UPDATE units SET current_attempt_id = attempt_id WHERE mac = p_mac;
+                            INSERT INTO attempt_events (attempt_id, at, from_status, to_status, reason)
+                            VALUES (attempt_id, p_now, NULL, 'building', 'first heartbeat');
+                            new_attempt := true;
+                            RETURN;
+                        END IF;
+                        -- Another request created it a moment ago: continue under its lock.
+                        SELECT u.current_attempt_id, a.status, a.reported_at, u.macs
+                        INTO attempt_id, v_status, v_reported_at, v_macs
+                        FROM units u LEFT JOIN build_attempts a ON a.id = u.current_attempt_id
+                        WHERE u.mac = p_mac FOR UPDATE OF u;
                     END IF;
 
                     IF attempt_id IS NULL OR v_status = 'labeled'
