@@ -87,4 +87,20 @@ public class HeartbeatTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var attempts = await (await api.Client().GetAsync($"/api/units/{mac}/attempts")).Json();
         Assert.Equal(1, attempts.GetArrayLength());
     }
+
+    [Fact]
+    public async Task A_report_racing_heartbeats_of_its_unit_stands()
+    {
+        var mac = TestUnits.NewMac();
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac));
+
+        var heartbeats = Enumerable.Range(0, 24).Select(_ => api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac, "Phase 5: self-test")));
+        var report = api.Unit().PostJson("/api/units", TestUnits.Ready(mac));
+        var responses = await Task.WhenAll(heartbeats.Append(report));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var unit = await (await api.Client().GetAsync($"/api/units/{mac}")).Json();
+        Assert.Equal("ready", unit.GetProperty("status").GetString());
+        Assert.Equal(1, unit.GetProperty("attempt").GetInt32());
+    }
 }
