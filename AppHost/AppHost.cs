@@ -31,6 +31,7 @@ var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(Resource
 
 var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)
     .WithReference(database, ResourceNames.Database).WaitFor(unitApi)
+    .WithReference(unitApi)
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
     .WithFactoryKeys(factoryToken, stationKey, adminKey)
     .WithHttpHealthCheck("/health");
