@@ -40,7 +40,8 @@ public sealed partial class Redactor
             _inKey = true;
             line = line[..(begin.Index + begin.Length)] + Mark;
         }
-        return Assignment().Replace(line, m => m.Groups[1].Value + m.Groups[2].Value + Mark);
+        return Assignment().Replace(line, m => m.Groups[1].Value + m.Groups[2].Value
+            + (m.Groups[3].Success ? m.Groups[3].Value + Mark + m.Groups[3].Value : Mark));
     }
 
     /// <summary>Copies <paramref name="input"/> to <paramref name="output"/> redacted, line by line.</summary>
@@ -73,8 +74,8 @@ public sealed partial class Redactor
         await output.WriteAsync(Latin1.GetBytes(newline ? redacted + "\n" : redacted), ct);
     }
 
-    // password=..., PASSWORD: ..., "admin_password": "...", DB_PASSWD=..., secret=..., token=...
-    [GeneratedRegex("""(?i)([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token)[A-Za-z0-9_.-]*["']?)(\s*[=:]\s*["']?)(?!\[REDACTED\])([^\s"',;&]+)""")]
+    // password=..., PASSWORD: ..., "admin_password": "...", DB_PASSWD='two words', secret=..., token=...
+    [GeneratedRegex("""(?i)([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token)[A-Za-z0-9_.-]*["']?)(\s*[=:]\s*)(?:(["'])(?!\[REDACTED\])(?:(?!\3).)*\3|(?!\[REDACTED\])[^\s"',;&]+)""")]
     private static partial Regex Assignment();
 
     [GeneratedRegex("-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?-----END \\1PRIVATE KEY-----")]
