@@ -29,6 +29,7 @@ public static class Extensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DebugCollectorMetrics>();
         builder.Services.AddSingleton<BundleStore>();
         builder.Services.AddSingleton<HostKeyStore>();
         builder.Services.AddSingleton<SshCollector>();

@@ -28,7 +28,8 @@ public static class BundlesApi
 
     /// <summary>A bundle from a unit: JSON <c>{"mac", "entries": {name: text}}</c> or a tar.gz with <c>?mac=</c>; streamed and redacted.</summary>
     private static async Task<IResult> Upload(HttpContext http, string? mac, NpgsqlDataSource db, UnitDirectory units,
-        BundlePublisher publisher, TimeProvider clock, IOptions<DebugCollectorOptions> options, ILogger<BundleStore> logger, CancellationToken ct)
+        BundlePublisher publisher, TimeProvider clock, DebugCollectorMetrics metrics, IOptions<DebugCollectorOptions> options,
+        ILogger<BundleStore> logger, CancellationToken ct)
     {
         var settings = options.Value;
         if (http.Request.ContentLength > settings.MaxBundleBytes) return TooLarge(settings.MaxBundleBytes);
@@ -82,6 +83,7 @@ public static class BundlesApi
 
             await writer.CommitAsync(unitMac!, "upload", complete: true, error: null, host: null, writer.Files, clock.GetUtcNow(), ct);
             publisher.Wake();
+            metrics.BundleStored("upload", complete: true);
             logger.LogInformation("Debug bundle {BundleId} uploaded for {Mac}: {Files} files, {Bytes} bytes", writer.Id, unitMac, writer.Files.Count, writer.SizeBytes);
             return TypedResults.Created($"/api/debug-logs/{writer.Id}", new { id = writer.Id, mac = unitMac, files = writer.Files, size_bytes = writer.SizeBytes });
         }

@@ -14,7 +14,7 @@ namespace PrivateBox.Factory.Services.DebugCollector.Collection;
 /// </summary>
 public sealed class CollectionService(
     UnitDirectory units, SshCollector ssh, NpgsqlDataSource db, BundlePublisher publisher, TimeProvider clock,
-    IOptions<DebugCollectorOptions> options, ILogger<CollectionService> logger)
+    DebugCollectorMetrics metrics, IOptions<DebugCollectorOptions> options, ILogger<CollectionService> logger)
 {
     /// <summary>
     /// Collects once per trigger: a redelivered event whose bundle is stored does nothing, while one that failed
@@ -38,6 +38,7 @@ public sealed class CollectionService(
     public async Task<Guid> CollectAsync(string mac, string source, CancellationToken ct)
     {
         var settings = options.Value;
+        var started = clock.GetTimestamp();
         var unit = await units.FindAsync(mac, ct);
         var errors = new List<string>();
         var collected = new Dictionary<string, ItemResult>();
@@ -94,6 +95,8 @@ public sealed class CollectionService(
         }
         await writer.CommitAsync(unitMac, source, complete, error, host, items, now, ct);
         publisher.Wake();
+        metrics.Collected(results, clock.GetElapsedTime(started), refused);
+        metrics.BundleStored(source, complete);
         logger.LogInformation("Debug bundle {BundleId} for {Mac} from {Source}: {Collected}/{Total} items, complete {Complete}",
             writer.Id, unitMac, source, results.Count, settings.Items.Count, complete);
         return writer.Id;

@@ -99,9 +99,11 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
     {
         var result = new ItemResult { Name = item.Name, Command = item.Command };
         var clock = Stopwatch.StartNew();
-        using var command = client.CreateCommand(item.Command);
+        // The unit ends the command itself at its timeout (OpenSSH ignores signal requests, so cancelling the
+        // channel alone would leave a hung process behind); the client gives up shortly after as a backstop.
+        using var command = client.CreateCommand(RemoteCommand(item));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(item.Timeout);
+        timeout.CancelAfter(item.Timeout + TimeSpan.FromSeconds(3));
         Task? stdout = null, stderr = null;
         try
         {
@@ -125,8 +127,19 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
         result.DurationMs = clock.ElapsedMilliseconds;
         result.ExitStatus = command.ExitStatus;
         result.ExitSignal = command.ExitSignal;
+        if (result.ExitStatus is TimedOutStatus or KilledStatus && !result.TimedOut)
+        {
+            result.TimedOut = true;
+            result.Error = $"Timed out after {item.Timeout.TotalSeconds:0.#} s; output up to then is kept.";
+        }
         return result;
     }
+
+    private const int TimedOutStatus = 124, KilledStatus = 137;
+
+    /// <summary><c>timeout -k 2 SECONDS sh -c 'COMMAND'</c>: coreutils' timeout signals the whole process group.</summary>
+    public static string RemoteCommand(CollectionItem item) =>
+        $"timeout -k 2 {Math.Max(1, (int)Math.Ceiling(item.Timeout.TotalSeconds))} sh -c '{item.Command.Replace("'", "'\\''")}'";
 
     private Task CaptureAsync(Stream source, MemoryStream sink, Action<long> count, ItemResult result) => Task.Run(async () =>
     {

@@ -28,6 +28,7 @@ public class CollectionTests(Suite suite)
         Assert.Equal(1, items["missing"].GetProperty("exit_status").GetInt32());
         Assert.True(items["hangs"].GetProperty("timed_out").GetBoolean());
         Assert.InRange(items["hangs"].GetProperty("duration_ms").GetInt64(), 1500, 8000);
+        Assert.False(await HangingCommandStillRunsAsync(), "the timed-out command was left running on the unit");
         Assert.Equal(0, items["semaphore-journal"].GetProperty("exit_status").GetInt32());
         var listed = await (await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
         Assert.False(listed[0].GetProperty("complete").GetBoolean());
@@ -73,6 +74,14 @@ public class CollectionTests(Suite suite)
         var key = await File.ReadAllTextAsync(suite.Ssh.ClientKey);
         var keyBody = key.Split('\n')[1];
         Assert.DoesNotContain(suite.Logs, l => l.Contains(keyBody));
+    }
+
+    private async Task<bool> HangingCommandStillRunsAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        using var pgrep = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pgrep", ["-f", $"sleep {suite.HangSleep}"]) { RedirectStandardOutput = true })!;
+        await pgrep.WaitForExitAsync();
+        return pgrep.ExitCode == 0;
     }
 
     private async Task<Guid> CollectAsync(string mac)

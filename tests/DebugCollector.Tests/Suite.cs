@@ -25,6 +25,9 @@ public sealed class Suite : IAsyncLifetime
     public const long MaxBundleBytes = 1024 * 1024;
 
     public SshServer Ssh { get; } = new();
+
+    /// <summary>The hanging item's sleep, unique to this run so a test can look for it among the processes.</summary>
+    public string HangSleep { get; } = $"60.{Random.Shared.Next(100000, 999999)}";
     public ConcurrentQueue<string> Logs { get; } = new();
     public ConcurrentQueue<DebugBundleStored> Stored { get; } = new();
     public string ConnectionString { get; private set; } = "";
@@ -65,7 +68,7 @@ public sealed class Suite : IAsyncLifetime
     [
         new() { Name = "bootstrap", Command = $"cat {Ssh.PathOf("/tmp/privatebox-bootstrap.log")}", Timeout = TimeSpan.FromSeconds(10) },
         new() { Name = "missing", Command = $"cat {Ssh.PathOf("/var/log/privatebox/opnsense-100-deployment.log")}", Timeout = TimeSpan.FromSeconds(10) },
-        new() { Name = "hangs", Command = "echo started; sleep 60", Timeout = TimeSpan.FromSeconds(2) },
+        new() { Name = "hangs", Command = $"echo started; sleep {HangSleep}", Timeout = TimeSpan.FromSeconds(2) },
         new() { Name = "semaphore-journal", Command = $"cat {Ssh.PathOf("/var/log/semaphore.journal")}", Timeout = TimeSpan.FromSeconds(10) },
     ];
 
@@ -98,10 +101,16 @@ public sealed class Suite : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Listener is not null) await Listener.StopAsync();
-        if (Collector is not null) await Collector.DisposeAsync();
-        if (UnitApi is not null) await UnitApi.DisposeAsync();
-        await Ssh.DisposeAsync();
+        try
+        {
+            if (Listener is not null) await Listener.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+            if (Collector is not null) await Collector.DisposeAsync();
+            if (UnitApi is not null) await UnitApi.DisposeAsync();
+        }
+        finally
+        {
+            await Ssh.DisposeAsync();
+        }
     }
 
     public sealed class UnitApiHost(string connectionString, ConcurrentQueue<string> logs) : WebApplicationFactory<UnitApiProgram>
