@@ -108,7 +108,7 @@ public static class BundlesApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Not a readable tar.gz archive."] }, title: "Malformed archive");
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             http.Response.Headers.RetryAfter = "30";
             return TypedResults.Problem(statusCode: 503, title: "Unit API unavailable",

@@ -52,6 +52,22 @@ public class CollectionTests(Suite suite)
     }
 
     [Fact]
+    public async Task Refused_login_is_retried_and_still_gives_a_bundle_with_the_error()
+    {
+        var mac = TestUnits.NewMac();
+        await suite.HeartbeatAsync(mac);
+
+        Guid id;
+        using (suite.Ssh.RefuseLogins()) id = await CollectAsync(mac);
+
+        var files = await suite.DownloadAsync(id);
+        Assert.Contains("Attempt 1: Could not connect", files["errors.txt"]);
+        Assert.Contains("Attempt 3: Could not connect", files["errors.txt"]);
+        Assert.Contains("Permission denied", files["errors.txt"]);
+        Assert.Contains("\"complete\":false", files["manifest.json"]);
+    }
+
+    [Fact]
     public async Task Unit_the_unit_api_does_not_know_gives_a_bundle_saying_so()
     {
         var mac = TestUnits.NewMac();

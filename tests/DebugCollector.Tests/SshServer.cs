@@ -35,6 +35,19 @@ public sealed class SshServer : IAsyncLifetime
         await StartAsync();
     }
 
+    /// <summary>While the returned scope lives, the debug key is not authorised: every login is refused.</summary>
+    public IDisposable RefuseLogins()
+    {
+        var authorized = Path.Combine(Dir, "authorized_keys");
+        File.Move(authorized, authorized + ".off");
+        return new Restore(() => File.Move(authorized + ".off", authorized));
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     public void WriteLog(string path, string content)
     {
         var full = Path.Combine(Root, path.TrimStart('/'));
