@@ -57,6 +57,22 @@ public class MessagingTests(Suite suite)
         Assert.Equal("automatic", JsonDocument.Parse(files["manifest.json"]).RootElement.GetProperty("source").GetString());
     }
 
+    [Fact]
+    public async Task A_stuck_unit_is_collected_automatically()
+    {
+        var mac = TestUnits.NewMac();
+        await suite.HeartbeatAsync(mac);
+
+        await suite.Listener.Publish(new UnitBecameStuck
+        {
+            Mac = mac, AttemptId = Guid.NewGuid(), Stage = "Phase 4", LastHeartbeatAt = DateTimeOffset.UtcNow.AddMinutes(-6), DetectedAt = DateTimeOffset.UtcNow,
+        });
+
+        var stored = await suite.StoredFor(mac, Patience);
+        Assert.Equal("automatic", stored.Source);
+        Assert.True((await suite.DownloadAsync(stored.BundleId)).ContainsKey("bootstrap.log"));
+    }
+
     private static PortLinkedUp Arrival(PortRole role, string mac) => new()
     {
         SwitchId = "procurve-test", Port = role == PortRole.Debug ? 22 : 21, IfIndex = 22, Role = role,
