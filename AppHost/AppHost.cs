@@ -31,6 +31,8 @@ var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(Resource
 
 var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)
     .WithReference(database, ResourceNames.Database).WaitFor(unitApi)
+    .WithReference(unitApi)
+    .WithDebugKeyFile()
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
     .WithFactoryKeys(factoryToken, stationKey, adminKey)
     .WithHttpHealthCheck("/health");
