@@ -74,8 +74,9 @@ public sealed partial class Redactor
         await output.WriteAsync(Latin1.GetBytes(newline ? redacted + "\n" : redacted), ct);
     }
 
+    // Whitespace is ASCII only: read as Latin-1, UTF-8 continuation bytes look like U+0085 and U+00A0.
     // password=..., PASSWORD: ..., "admin_password": "...", DB_PASSWD='two words', secret=..., token=...
-    [GeneratedRegex("""(?i)([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token)[A-Za-z0-9_.-]*["']?)(\s*[=:]\s*)(?:(["'])(?!\[REDACTED\])(?:(?!\3).)*\3|(?!\[REDACTED\])[^\s"',;&]+)""")]
+    [GeneratedRegex("""(?i)([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token)[A-Za-z0-9_.-]*["']?)([ \t]*[=:][ \t]*)(?:(["'])(?!\[REDACTED\])(?:(?!\3).)*\3|(?!\[REDACTED\])[^ \t\r\n\f\v"',;&]+)""")]
     private static partial Regex Assignment();
 
     [GeneratedRegex("-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?-----END \\1PRIVATE KEY-----")]

@@ -15,6 +15,7 @@ public class RedactorTests
     [InlineData("api_token=abc&next=1", "api_token=[REDACTED]&next=1")]
     [InlineData("Password authentication failed for root", "Password authentication failed for root")]
     [InlineData("nothing to see", "nothing to see")]
+    [InlineData("password=d\u00c3\u00a0j\u00c3\u00a0vu end", "password=[REDACTED] end")]
     public void Assignments_of_secrets_lose_their_value(string line, string expected)
     {
         Assert.Equal(expected, new Redactor([]).RedactLine(line));
