@@ -14,6 +14,7 @@ TEST_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the real switch peer
 TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
+TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
@@ -64,6 +65,8 @@ cmd_test() {
   dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
   dotnet test PrivateBox.Factory.sln -c Debug --no-build --nologo \
     --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" "$@"
+  log "unit-client: shellcheck and bats"
+  unit-client/tests/run.sh
 }
 
 cmd_bench() {
