@@ -27,6 +27,7 @@ var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
 
 var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(ResourceNames.SwitchMonitor)
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithSwitch(builder.AddFactorySecret("switch-community", "public"))
     .WithHttpHealthCheck("/health");
 
 var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)

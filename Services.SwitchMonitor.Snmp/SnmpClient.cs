@@ -10,6 +10,9 @@ public sealed record SnmpClientOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
     public int Retries { get; init; } = 2;
     public int MaxRepetitions { get; init; } = 40;
+
+    /// <summary>When a v2c agent never answers, try v1 once; if that answers, keep speaking v1 to it.</summary>
+    public bool FallBackToV1 { get; init; } = true;
 }
 
 /// <summary>
@@ -30,11 +33,17 @@ public sealed class SnmpClient : IDisposable
         _agent = agent;
         _community = community;
         Options = options ?? new SnmpClientOptions();
+        Version = Options.Version;
         _socket = new Socket(agent.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Connect(agent);
     }
 
     public SnmpClientOptions Options { get; }
+
+    /// <summary>The version in use: the configured one, or v1 after a fallback.</summary>
+    public SnmpVersion Version { get; private set; }
+
+    private bool _answered;
 
     /// <summary>Datagrams received that were not the answer being waited for (stale, foreign or malformed).</summary>
     public long Skipped { get; private set; }
@@ -46,7 +55,7 @@ public sealed class SnmpClient : IDisposable
         await RequestAsync(PduType.GetNextRequest, 0, 0, oids, ct);
 
     public async Task<IReadOnlyList<VarBind>> GetBulkAsync(int nonRepeaters, int maxRepetitions, IEnumerable<string> oids, CancellationToken ct = default) =>
-        Options.Version == SnmpVersion.V1
+        Version == SnmpVersion.V1
             ? throw new InvalidOperationException("GETBULK needs SNMP v2c.")
             : await RequestAsync(PduType.GetBulkRequest, nonRepeaters, maxRepetitions, oids, ct);
 
@@ -60,7 +69,7 @@ public sealed class SnmpClient : IDisposable
             IReadOnlyList<VarBind> page;
             try
             {
-                page = Options.Version == SnmpVersion.V1
+                page = Version == SnmpVersion.V1
                     ? await GetNextAsync([cursor], ct)
                     : await GetBulkAsync(0, Options.MaxRepetitions, [cursor], ct);
             }
@@ -85,22 +94,40 @@ public sealed class SnmpClient : IDisposable
         await _gate.WaitAsync(ct);
         try
         {
-            var requestId = Interlocked.Increment(ref _requestId) & int.MaxValue;
-            var datagram = SnmpCodec.Encode(new SnmpMessage(Options.Version, _community, new Pdu(type, requestId, a, b, varBinds)));
-            for (var attempt = 0; attempt <= Options.Retries; attempt++)
+            try
             {
-                await _socket.SendAsync(datagram, SocketFlags.None, ct);
-                var answer = await ReceiveAsync(requestId, ct);
-                if (answer is null) continue;
-                if (answer.ErrorStatus != 0) throw new SnmpErrorException((SnmpError)answer.ErrorStatus, answer.ErrorIndex);
-                return answer.VarBinds;
+                return await ExchangeAsync(Version, type, a, b, varBinds, Options.Retries, ct);
             }
-            throw new TimeoutException($"No answer from {_agent} after {Options.Retries + 1} attempts of {Options.Timeout.TotalMilliseconds} ms.");
+            catch (TimeoutException) when (!_answered && Version == SnmpVersion.V2c && Options.FallBackToV1)
+            {
+                // v1 has no GETBULK; a GETNEXT answer is a bulk answer of one repetition (RFC 3416 4.2.3 allows fewer).
+                var answer = type == PduType.GetBulkRequest
+                    ? await ExchangeAsync(SnmpVersion.V1, PduType.GetNextRequest, 0, 0, varBinds, 0, ct)
+                    : await ExchangeAsync(SnmpVersion.V1, type, a, b, varBinds, 0, ct);
+                Version = SnmpVersion.V1; // it answered v1 where v2c got silence: an agent that does not speak v2c
+                return answer;
+            }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private async Task<IReadOnlyList<VarBind>> ExchangeAsync(SnmpVersion version, PduType type, int a, int b, List<VarBind> varBinds, int retries, CancellationToken ct)
+    {
+        var requestId = Interlocked.Increment(ref _requestId) & int.MaxValue;
+        var datagram = SnmpCodec.Encode(new SnmpMessage(version, _community, new Pdu(type, requestId, a, b, varBinds)));
+        for (var attempt = 0; attempt <= retries; attempt++)
+        {
+            await _socket.SendAsync(datagram, SocketFlags.None, ct);
+            var answer = await ReceiveAsync(requestId, ct);
+            if (answer is null) continue;
+            _answered = true;
+            if (answer.ErrorStatus != 0) throw new SnmpErrorException((SnmpError)answer.ErrorStatus, answer.ErrorIndex);
+            return answer.VarBinds;
+        }
+        throw new TimeoutException($"No answer from {_agent} after {retries + 1} attempts of {Options.Timeout.TotalMilliseconds} ms.");
     }
 
     private async Task<Pdu?> ReceiveAsync(int requestId, CancellationToken ct)

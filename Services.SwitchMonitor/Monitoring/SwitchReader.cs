@@ -22,7 +22,7 @@ public sealed class SwitchReader(SnmpClient client)
         var links = new Dictionary<int, bool>();
         foreach (var chunk in ifIndexes.Chunk(24))
         {
-            var answer = client.Options.Version == SnmpVersion.V1
+            var answer = client.Version == SnmpVersion.V1
                 ? await GetV1Async(chunk, ct)
                 : await client.GetAsync(chunk.Select(i => $"{Oids.IfOperStatus}.{i}"), ct);
             for (var i = 0; i < chunk.Length; i++)

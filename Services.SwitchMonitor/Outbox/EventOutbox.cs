@@ -20,7 +20,22 @@ public sealed class EventOutbox
     {
         Directory.CreateDirectory(directory);
         _path = Path.Combine(directory, "outbox.json");
-        _entries = File.Exists(_path) ? JsonSerializer.Deserialize<List<OutboxEntry>>(File.ReadAllText(_path)) ?? [] : [];
+        _entries = Load(_path);
+    }
+
+    private static List<OutboxEntry> Load(string path)
+    {
+        if (!File.Exists(path)) return [];
+        try
+        {
+            return JsonSerializer.Deserialize<List<OutboxEntry>>(File.ReadAllText(path)) ?? [];
+        }
+        catch (JsonException)
+        {
+            // Kept for a person to look at; the service must start and watch the line regardless.
+            File.Move(path, $"{path}.unreadable-{DateTime.UtcNow:yyyyMMddHHmmss}", overwrite: true);
+            return [];
+        }
     }
 
     public int Count { get { lock (_lock) return _entries.Count; } }

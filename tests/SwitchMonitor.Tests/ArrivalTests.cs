@@ -74,6 +74,15 @@ public class ArrivalTests
         var up = await s.Events.NextAsync<PortLinkedUp>(Within);
         Assert.Equal(["aa:bb:cc:00:01:21"], up.Macs);
     }
+
+    [Fact]
+    public async Task Agent_that_speaks_only_v1_is_polled_over_v1()
+    {
+        await using var s = await Scenario.StartAsync(v1Only: true);
+        s.Switch.Plug(21, "aa:bb:cc:00:08:21");
+        var up = await s.Events.NextAsync<PortLinkedUp>(Within);
+        Assert.Equal(["aa:bb:cc:00:08:21"], up.Macs);
+    }
 }
 
 public static class SnmpSwitchTraps

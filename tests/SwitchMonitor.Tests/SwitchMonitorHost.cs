@@ -83,14 +83,14 @@ public sealed class Scenario : IAsyncDisposable
     public static string RabbitMq => Environment.GetEnvironmentVariable("FACTORY_TEST_RABBITMQ")
         ?? throw new InvalidOperationException("FACTORY_TEST_RABBITMQ is not set: run the tests with ./factory.sh test.");
 
-    public static async Task<Scenario> StartAsync(MonitorTimings? timings = null, bool qBridge = true, Action<SnmpSwitch>? before = null)
+    public static async Task<Scenario> StartAsync(MonitorTimings? timings = null, bool qBridge = true, bool v1Only = false)
     {
         var broker = new Uri(RabbitMq);
         var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, broker.Port));
         var switchId = $"test-{Guid.NewGuid():N}"[..16];
         var scenario = new Scenario
         {
-            Switch = await SnmpSwitch.StartAsync(qBridge),
+            Switch = await SnmpSwitch.StartAsync(qBridge, v1Only),
             Relay = relay,
             Events = await PortEvents.StartAsync(RabbitMq, switchId),
             SwitchId = switchId,
@@ -98,7 +98,6 @@ public sealed class Scenario : IAsyncDisposable
             StateDirectory = Directory.CreateTempSubdirectory("pb-switchmonitor-").FullName,
             Timings = timings ?? new MonitorTimings(),
         };
-        before?.Invoke(scenario.Switch);
         await scenario.StartMonitorAsync();
         return scenario;
     }

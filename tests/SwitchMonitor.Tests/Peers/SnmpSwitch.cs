@@ -28,21 +28,30 @@ public sealed class SnmpSwitch : IAsyncDisposable
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
-    public static async Task<SnmpSwitch> StartAsync(bool qBridge = true)
+    /// <param name="v1Only">Answer SNMP v1 only (an old agent): v2c requests get silence.</param>
+    public static async Task<SnmpSwitch> StartAsync(bool qBridge = true, bool v1Only = false)
     {
         var sw = new SnmpSwitch { _qBridge = qBridge };
         sw.WriteState();
         var script = Path.Combine(AppContext.BaseDirectory, "Peers", "switch_mib.py");
+        var access = v1Only
+            ? """
+              com2sec local 127.0.0.1 public
+              group v1only v1 local
+              view all included .1
+              access v1only "" v1 noauth exact all none none
+              """
+            : "rocommunity public 127.0.0.1";
         await File.WriteAllTextAsync(Path.Combine(sw._dir, "snmpd.conf"), $"""
-            rocommunity public 127.0.0.1
+            {access}
             pass_persist -p 10 .1.3.6.1.2.1.2.2 /usr/bin/python3 {script} {sw.StatePath}
             pass_persist -p 10 .1.3.6.1.2.1.17 /usr/bin/python3 {script} {sw.StatePath}
             """);
-        await sw.StartProcessAsync();
+        await sw.StartProcessAsync(v1Only ? SnmpVersion.V1 : SnmpVersion.V2c);
         return sw;
     }
 
-    private async Task StartProcessAsync()
+    private async Task StartProcessAsync(SnmpVersion version)
     {
         var start = new ProcessStartInfo("/usr/sbin/snmpd", ["-f", "-C", "-c", Path.Combine(_dir, "snmpd.conf"), "-Lf", Path.Combine(_dir, "snmpd.log"),
             "-p", Path.Combine(_dir, "snmpd.pid"), $"udp:127.0.0.1:{Port}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -50,7 +59,7 @@ public sealed class SnmpSwitch : IAsyncDisposable
         start.Environment["MIBS"] = "";
         start.Environment["MIBDIRS"] = "/dev/null";
         _snmpd = Process.Start(start)!;
-        using var client = new SnmpClient(new IPEndPoint(IPAddress.Loopback, Port), "public", new SnmpClientOptions { Timeout = TimeSpan.FromMilliseconds(300), Retries = 0 });
+        using var client = new SnmpClient(new IPEndPoint(IPAddress.Loopback, Port), "public", new SnmpClientOptions { Version = version, Timeout = TimeSpan.FromMilliseconds(300), Retries = 0, FallBackToV1 = false });
         for (var i = 0; i < 50; i++)
         {
             try
