@@ -36,6 +36,27 @@ public class CollectionTests(Suite suite)
     }
 
     [Fact]
+    public async Task No_plaintext_password_reaches_the_database()
+    {
+        var mac = TestUnits.NewMac();
+        await suite.HeartbeatAsync(mac);
+        await suite.ReadyAsync(mac);
+        suite.Ssh.WriteLog("/tmp/privatebox-bootstrap.log", $"admin {TestUnits.AdminPassword}\nservices {TestUnits.ServicesPassword}\n");
+
+        var id = await CollectAsync(mac);
+
+        await using var db = new Npgsql.NpgsqlConnection(suite.ConnectionString);
+        await db.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM debug.bundle_chunks WHERE bundle_id = @id AND (position(@a IN data) > 0 OR position(@s IN data) > 0)", db);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("a", System.Text.Encoding.UTF8.GetBytes(TestUnits.AdminPassword));
+        command.Parameters.AddWithValue("s", System.Text.Encoding.UTF8.GetBytes(TestUnits.ServicesPassword));
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Contains("admin [REDACTED]", (await suite.DownloadAsync(id))["bootstrap.log"]);
+    }
+
+    [Fact]
     public async Task Unreachable_unit_still_gives_a_bundle_with_the_error_after_retries()
     {
         var mac = TestUnits.NewMac();

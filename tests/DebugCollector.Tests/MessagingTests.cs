@@ -58,6 +58,18 @@ public class MessagingTests(Suite suite)
     }
 
     [Fact]
+    public async Task An_arrival_of_an_unknown_mac_still_leaves_a_bundle_saying_so()
+    {
+        var mac = TestUnits.NewMac();
+
+        await suite.Listener.Publish(Arrival(PortRole.Debug, mac));
+
+        var stored = await suite.StoredFor(mac, Patience);
+        Assert.False(stored.Complete);
+        Assert.Contains($"No unit has reported MAC {mac}", (await suite.DownloadAsync(stored.BundleId))["errors.txt"]);
+    }
+
+    [Fact]
     public async Task A_stuck_unit_is_collected_automatically()
     {
         var mac = TestUnits.NewMac();
