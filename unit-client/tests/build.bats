@@ -20,7 +20,7 @@ build() { "$UNIT_CLIENT/factory-build.sh" "$@" >>"$U/build.out" 2>&1; }
 # Every file under the unit's log and state folders, minus the outbox, must be free of both passwords.
 assert_no_password_in_logs() {
   local hits
-  hits=$(grep -rlF -e "$FAKE_ADMIN_PASSWORD" -e "$FAKE_SERVICES_PASSWORD" "$U/log" "$U/state" "$U/build.out" "$U/systemd" || true)
+  hits=$(grep -rlF -e "$FAKE_ADMIN_PASSWORD" -e "$FAKE_SERVICES_PASSWORD" "$U/log" "$U/state" "$U/build.out" "$U/systemd" "$UNITAPI_DIR/unitapi.log" || true)
   [ -z "$hits" ] || { echo "password found in: $hits" >&2; return 1; }
 }
 
@@ -110,8 +110,8 @@ assert_no_password_in_logs() {
   unitapi_stop
   build & BUILD_PID=$!
   local i
-  for ((i = 0; i < 120; i++)); do grep -q 'server unavailable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
-  grep -q 'server unavailable' "$FACTORY_LOG"
+  for ((i = 0; i < 120; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
+  grep -q 'kept: server unreachable' "$FACTORY_LOG"
   [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]
   grep -q '"status":"failed"' "$FACTORY_STATE_DIR"/outbox/*.json
   unitapi_start
@@ -130,7 +130,7 @@ assert_no_password_in_logs() {
   unitapi_stop
   build & BUILD_PID=$!
   local i
-  for ((i = 0; i < 120; i++)); do grep -q 'server unavailable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
+  for ((i = 0; i < 120; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
   kill "$BUILD_PID"; wait "$BUILD_PID" || true
   BUILD_PID=
   [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]
@@ -139,6 +139,25 @@ assert_no_password_in_logs() {
   run "$UNIT_CLIENT/factory-build.sh" deliver
   [ "$status" -eq 0 ]
   [ -z "$(ls -A "$FACTORY_STATE_DIR/outbox")" ]
+  run station_get "$UNIT_MAC"
+  [ "$(jq -r .status <<<"$output")" = failed ]
+}
+
+@test "a report the server refuses is set aside without blocking the next; a wrong token waits for the right one" {
+  source "$UNIT_CLIENT/factory-report.sh"
+  factory_load_config
+  echo '{"mac_wan":"'"$UNIT_MAC"'","status":"exploded"}' | enqueue_report
+  sleep 1
+  echo '{"mac_wan":"'"$UNIT_MAC"'","status":"failed","failed_tests":["bootstrap"]}' | enqueue_report
+  FACTORY_TOKEN=not-the-token run timeout 4 "$UNIT_CLIENT/factory-build.sh" deliver
+  [ "$status" -eq 124 ]
+  grep -q 'kept: the server refuses the factory token (HTTP 401)' "$FACTORY_LOG"
+  [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 2 ]
+  run "$UNIT_CLIENT/factory-build.sh" deliver
+  [ "$status" -eq 0 ]
+  [ -z "$(ls -A "$FACTORY_STATE_DIR/outbox")" ]
+  [ "$(ls "$FACTORY_STATE_DIR/rejected" | wc -l)" -eq 1 ]
+  grep -q 'rejected (HTTP 400)' "$FACTORY_LOG"
   run station_get "$UNIT_MAC"
   [ "$(jq -r .status <<<"$output")" = failed ]
 }
