@@ -156,7 +156,8 @@ main_build() {
   [ "$selftest" -eq 0 ] || fail_build "the self-test failed"
 
   if ! remove_wan_ip; then
-    fail_build "$WAN_FAILURE; the WAN address was restored" "wan_removal fail"
+    # WAN_FAILURE starts with the failed step: wan_removal or isolation.
+    fail_build "$WAN_FAILURE; the WAN address was restored" "${WAN_FAILURE%%:*} fail"
   fi
   report_ready "wan_removal pass" "isolation pass"
 }

@@ -105,6 +105,23 @@ assert_no_password_in_logs() {
   assert_no_password_in_logs
 }
 
+@test "a failed isolation check is rolled back through the restored interfaces file and reported" {
+  # A stray address the WAN removal does not touch: Proxmox would still answer outside 10.10.20.20.
+  printf '\nauto vmbr9\niface vmbr9 inet static\n\taddress 172.16.5.5/24\n' >>"$NETWORK_INTERFACES"
+  cp "$NETWORK_INTERFACES" "$U/interfaces.original"
+  run build
+  [ "$status" -eq 1 ]
+  run station_get "$UNIT_MAC"
+  echo "$output"
+  [ "$(jq -r .status <<<"$output")" = failed ]
+  [ "$(jq -c .failed_tests <<<"$output")" = '["isolation"]' ]
+  [[ "$(jq -r .error_log <<<"$output")" == *"172.16.5.5/24"*"expected only 10.10.20.20"* ]]
+  cmp "$U/interfaces.original" "$NETWORK_INTERFACES"
+  grep -qx 'vmbr0 192.168.100.57/24' "$SHIM_STATE/addrs"
+  grep -qx 'default via 192.168.100.1 dev vmbr0' "$SHIM_STATE/routes"
+  [ "$(grep -c '^ifreload' "$SHIM_STATE/calls.log")" -eq 2 ]
+}
+
 @test "with the server down the report waits on disk and is delivered when the server returns" {
   export FAKE_EXIT=1
   unitapi_stop
