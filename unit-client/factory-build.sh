@@ -125,8 +125,9 @@ report_ready() {
 }
 
 main_build() {
-  [ -r "$FACTORY_STATE_DIR/started_at" ] || date +%s >"$FACTORY_STATE_DIR/started_at"
-  STARTED_AT=$(<"$FACTORY_STATE_DIR/started_at")
+  STARTED_AT=$(date +%s)
+  rm -f "$FACTORY_STATE_DIR/selftest-results" "$FACTORY_STATE_DIR/stage"
+  # The serial stays with the unit when the build is run again on the same installation.
   [ -s "$FACTORY_STATE_DIR/serial" ] || cat /proc/sys/kernel/random/uuid >"$FACTORY_STATE_DIR/serial"
   SERIAL=$(<"$FACTORY_STATE_DIR/serial")
   MAC_WAN=$(link_mac "$(wan_nic)") || MAC_WAN=""
@@ -136,6 +137,7 @@ main_build() {
   install_delivery_service
 
   set_stage "factory: seeding assets from the CDN"
+  trap stop_heartbeats EXIT
   start_heartbeats
   seed_assets
 
@@ -154,7 +156,8 @@ main_build() {
   [ "$selftest" -eq 0 ] || fail_build "the self-test failed"
 
   if ! remove_wan_ip; then
-    fail_build "$WAN_FAILURE; the WAN address was restored" "wan_removal fail"
+    # WAN_FAILURE starts with the failed step: wan_removal or isolation.
+    fail_build "$WAN_FAILURE; the WAN address was restored" "${WAN_FAILURE%%:*} fail"
   fi
   report_ready "wan_removal pass" "isolation pass"
 }

@@ -27,7 +27,8 @@ current_stage() {
 set_stage() { printf '%s' "$1" >"$FACTORY_STATE_DIR/stage"; log "stage: $1"; }
 
 send_heartbeat() {
-  local body="$FACTORY_STATE_DIR/heartbeat.json" stage ip macs=() code
+  # One body file per process: the loop and the isolation probe may send at the same moment.
+  local body="$FACTORY_STATE_DIR/heartbeat.$BASHPID.json" stage ip macs=() code
   stage=$(current_stage)
   ip=$(proxmox_ip)
   mapfile -t macs < <(all_macs)
@@ -38,16 +39,17 @@ send_heartbeat() {
     printf ',"macs":%s}\n' "$(json_array "${macs[@]}")"
   } >"$body"
   code=$(api_post /api/heartbeat "$body")
+  rm -f "$body"
   if is_2xx "$code"; then log "heartbeat sent (stage: $stage)"; return 0; fi
   log "heartbeat not delivered (HTTP $code, stage: $stage)"
   return 1
 }
 
-# Every HEARTBEAT_INTERVAL seconds until stopped, whatever the bootstrap is doing.
+# Every HEARTBEAT_INTERVAL seconds until stopped, whatever the bootstrap is doing; never outlives the build.
 heartbeat_loop() {
-  local nap=
+  local nap='' build=$1
   trap '[ -n "$nap" ] && kill "$nap" 2>/dev/null; exit 0' TERM
-  while :; do
+  while kill -0 "$build" 2>/dev/null; do
     send_heartbeat || true
     sleep "$HEARTBEAT_INTERVAL" & nap=$!
     wait "$nap"
@@ -56,7 +58,7 @@ heartbeat_loop() {
 }
 
 start_heartbeats() {
-  heartbeat_loop </dev/null >/dev/null 2>&1 &
+  heartbeat_loop "$$" </dev/null >/dev/null 2>&1 &
   HEARTBEAT_PID=$!
   printf '%s' "$HEARTBEAT_PID" >"$FACTORY_STATE_DIR/heartbeat.pid"
   log "heartbeats every ${HEARTBEAT_INTERVAL}s started"
@@ -81,8 +83,19 @@ enqueue_report() {
   log "report queued: outbox/$name"
 }
 
+# A wrong token (401/403) is a setting to fix on the unit, so those reports wait for it like for an outage.
+is_permanent_rejection() { [[ $1 =~ ^4[0-9][0-9]$ && ! $1 =~ ^(401|403|408|429)$ ]]; }
+
+delivery_problem() {
+  case $1 in
+    000) echo "server unreachable" ;;
+    401|403) echo "the server refuses the factory token (HTTP $1)" ;;
+    *) echo "server unavailable (HTTP $1)" ;;
+  esac
+}
+
 # Delivers every queued report, oldest first, retrying with exponential backoff while the server is down.
-# A report the server refuses for good (4xx other than 408/429) moves to rejected/ so it cannot block the rest.
+# A report the server refuses for good (a 4xx other than 401/403/408/429) moves to rejected/ so it cannot block the rest.
 deliver_outbox() {
   local delay=$RETRY_MIN_SECONDS file code response="$FACTORY_STATE_DIR/last-response.json" pending
   while :; do
@@ -99,7 +112,7 @@ deliver_outbox() {
         log "report $(basename "$file") rejected (HTTP $code): $(head -c 2000 "$response" 2>/dev/null)"
       else
         pending=1
-        log "server unavailable (HTTP $code); report $(basename "$file") kept, retry in ${delay}s"
+        log "report $(basename "$file") kept: $(delivery_problem "$code"); retry in ${delay}s"
         break
       fi
     done

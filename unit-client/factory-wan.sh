@@ -76,7 +76,7 @@ rollback_wan() {
   fi
 }
 
-# 0: isolated. 1: failed and rolled back; WAN_FAILURE says why.
+# 0: isolated. 1: failed and rolled back; WAN_FAILURE says why, starting with "wan_removal:" or "isolation:".
 remove_wan_ip() {
   local cidr gateway route backup="$FACTORY_STATE_DIR/interfaces.before-wan-removal" new="$FACTORY_STATE_DIR/interfaces.isolated"
   WAN_FAILURE=""

@@ -20,7 +20,7 @@ build() { "$UNIT_CLIENT/factory-build.sh" "$@" >>"$U/build.out" 2>&1; }
 # Every file under the unit's log and state folders, minus the outbox, must be free of both passwords.
 assert_no_password_in_logs() {
   local hits
-  hits=$(grep -rlF -e "$FAKE_ADMIN_PASSWORD" -e "$FAKE_SERVICES_PASSWORD" "$U/log" "$U/state" "$U/build.out" "$U/systemd" || true)
+  hits=$(grep -rlF -e "$FAKE_ADMIN_PASSWORD" -e "$FAKE_SERVICES_PASSWORD" "$U/log" "$U/state" "$U/build.out" "$U/systemd" "$UNITAPI_DIR/unitapi.log" || true)
   [ -z "$hits" ] || { echo "password found in: $hits" >&2; return 1; }
 }
 
@@ -105,13 +105,30 @@ assert_no_password_in_logs() {
   assert_no_password_in_logs
 }
 
+@test "a failed isolation check is rolled back through the restored interfaces file and reported" {
+  # A stray address the WAN removal does not touch: Proxmox would still answer outside 10.10.20.20.
+  printf '\nauto vmbr9\niface vmbr9 inet static\n\taddress 172.16.5.5/24\n' >>"$NETWORK_INTERFACES"
+  cp "$NETWORK_INTERFACES" "$U/interfaces.original"
+  run build
+  [ "$status" -eq 1 ]
+  run station_get "$UNIT_MAC"
+  echo "$output"
+  [ "$(jq -r .status <<<"$output")" = failed ]
+  [ "$(jq -c .failed_tests <<<"$output")" = '["isolation"]' ]
+  [[ "$(jq -r .error_log <<<"$output")" == *"172.16.5.5/24"*"expected only 10.10.20.20"* ]]
+  cmp "$U/interfaces.original" "$NETWORK_INTERFACES"
+  grep -qx 'vmbr0 192.168.100.57/24' "$SHIM_STATE/addrs"
+  grep -qx 'default via 192.168.100.1 dev vmbr0' "$SHIM_STATE/routes"
+  [ "$(grep -c '^ifreload' "$SHIM_STATE/calls.log")" -eq 2 ]
+}
+
 @test "with the server down the report waits on disk and is delivered when the server returns" {
   export FAKE_EXIT=1
   unitapi_stop
   build & BUILD_PID=$!
   local i
-  for ((i = 0; i < 120; i++)); do grep -q 'server unavailable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
-  grep -q 'server unavailable' "$FACTORY_LOG"
+  for ((i = 0; i < 120; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
+  grep -q 'kept: server unreachable' "$FACTORY_LOG"
   [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]
   grep -q '"status":"failed"' "$FACTORY_STATE_DIR"/outbox/*.json
   unitapi_start
@@ -130,7 +147,7 @@ assert_no_password_in_logs() {
   unitapi_stop
   build & BUILD_PID=$!
   local i
-  for ((i = 0; i < 120; i++)); do grep -q 'server unavailable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
+  for ((i = 0; i < 120; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
   kill "$BUILD_PID"; wait "$BUILD_PID" || true
   BUILD_PID=
   [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]
@@ -139,6 +156,25 @@ assert_no_password_in_logs() {
   run "$UNIT_CLIENT/factory-build.sh" deliver
   [ "$status" -eq 0 ]
   [ -z "$(ls -A "$FACTORY_STATE_DIR/outbox")" ]
+  run station_get "$UNIT_MAC"
+  [ "$(jq -r .status <<<"$output")" = failed ]
+}
+
+@test "a report the server refuses is set aside without blocking the next; a wrong token waits for the right one" {
+  source "$UNIT_CLIENT/factory-report.sh"
+  factory_load_config
+  echo '{"mac_wan":"'"$UNIT_MAC"'","status":"exploded"}' | enqueue_report
+  sleep 1
+  echo '{"mac_wan":"'"$UNIT_MAC"'","status":"failed","failed_tests":["bootstrap"]}' | enqueue_report
+  FACTORY_TOKEN=not-the-token run timeout 4 "$UNIT_CLIENT/factory-build.sh" deliver
+  [ "$status" -eq 124 ]
+  grep -q 'kept: the server refuses the factory token (HTTP 401)' "$FACTORY_LOG"
+  [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 2 ]
+  run "$UNIT_CLIENT/factory-build.sh" deliver
+  [ "$status" -eq 0 ]
+  [ -z "$(ls -A "$FACTORY_STATE_DIR/outbox")" ]
+  [ "$(ls "$FACTORY_STATE_DIR/rejected" | wc -l)" -eq 1 ]
+  grep -q 'rejected (HTTP 400)' "$FACTORY_LOG"
   run station_get "$UNIT_MAC"
   [ "$(jq -r .status <<<"$output")" = failed ]
 }
