@@ -23,6 +23,7 @@ var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitAp
 
 var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
     .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithCdnFolders()
     .WithHttpHealthCheck("/health");
 
 var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(ResourceNames.SwitchMonitor)
