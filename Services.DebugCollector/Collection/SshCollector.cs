@@ -23,7 +23,17 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
 
         var known = await hostKeys.FindAsync(unit.Mac, ct);
         string? presented = null, keyType = null;
-        using var key = new PrivateKeyFile(settings.KeyFile);
+        PrivateKeyFile key;
+        try
+        {
+            key = new PrivateKeyFile(settings.KeyFile);
+        }
+        catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The message names neither the key nor its content.
+            return new([], false, false, null, "The factory debug key file could not be read as an unencrypted private key.");
+        }
+        using var keyScope = key;
         var info = new PrivateKeyConnectionInfo(address, settings.Port, settings.User, key) { Timeout = settings.ConnectTimeout };
         using var client = new SshClient(info);
         client.HostKeyReceived += (_, e) =>

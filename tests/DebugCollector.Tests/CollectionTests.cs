@@ -113,6 +113,27 @@ public class CollectionTests(Suite suite)
         Assert.DoesNotContain(suite.Logs, l => l.Contains(keyBody));
     }
 
+    [Fact]
+    public async Task An_unreadable_debug_key_gives_a_bundle_with_the_error_not_the_key()
+    {
+        var mac = TestUnits.NewMac();
+        await suite.HeartbeatAsync(mac);
+        var broken = Path.Combine(suite.Ssh.Dir, "broken_key");
+        await File.WriteAllTextAsync(broken, "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-key-c2VjcmV0\n-----END OPENSSH PRIVATE KEY-----\n");
+        var options = suite.Collector.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Services.DebugCollector.DebugCollectorOptions>>().Value;
+        var original = options.Ssh.KeyFile;
+
+        Guid id;
+        options.Ssh.KeyFile = broken;
+        try { id = await CollectAsync(mac); }
+        finally { options.Ssh.KeyFile = original; }
+
+        var errors = (await suite.DownloadAsync(id))["errors.txt"];
+        Assert.Contains("could not be read", errors);
+        Assert.DoesNotContain("c2VjcmV0", errors);
+        Assert.DoesNotContain(suite.Logs, l => l.Contains("c2VjcmV0"));
+    }
+
     private async Task<bool> HangingCommandStillRunsAsync()
     {
         await Task.Delay(TimeSpan.FromSeconds(3));
