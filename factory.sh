@@ -12,6 +12,9 @@ ROOT=$(pwd)
 RUN_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES=(postgresql rabbitmq-server)
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
+# PrintStation: a monospace font for labels; Chromium drives the kiosk in tests; CUPS lp for office printers.
+RUN_PACKAGES+=(fonts-dejavu-core)
+TEST_PACKAGES+=(fonts-dejavu-core chromium)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
