@@ -16,6 +16,10 @@ TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
 
+# PrintStation: a monospace font for labels; Chromium drives the kiosk in tests; CUPS lp for office printers.
+RUN_PACKAGES+=(fonts-dejavu-core)
+TEST_PACKAGES+=(fonts-dejavu-core chromium)
+
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
 as_root() {
