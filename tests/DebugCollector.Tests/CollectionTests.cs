@@ -129,7 +129,8 @@ public class CollectionTests(Suite suite)
         finally { options.Ssh.KeyFile = original; }
 
         var errors = (await suite.DownloadAsync(id))["errors.txt"];
-        Assert.Contains("could not be read", errors);
+        Assert.Contains("Attempt 1: The factory debug key file could not be read", errors);
+        Assert.DoesNotContain("Attempt 2", errors);
         Assert.DoesNotContain("c2VjcmV0", errors);
         Assert.DoesNotContain(suite.Logs, l => l.Contains("c2VjcmV0"));
     }
