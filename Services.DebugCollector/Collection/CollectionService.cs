@@ -43,13 +43,13 @@ public sealed class CollectionService(
         var errors = new List<string>();
         var collected = new Dictionary<string, ItemResult>();
         string? host = null, hostKey = null;
-        var refused = false;
+        bool refused = false, stop = false;
 
         if (unit is null) errors.Add($"No unit has reported MAC {mac}; there is no address to connect to.");
         else if (unit.Addresses.Count == 0) errors.Add($"Unit {unit.Mac} has sent no heartbeat with an address and no proxmox_ip.");
         else
         {
-            for (var attempt = 1; attempt <= Math.Max(1, settings.Ssh.Attempts) && !refused; attempt++)
+            for (var attempt = 1; attempt <= Math.Max(1, settings.Ssh.Attempts); attempt++)
             {
                 foreach (var address in unit.Addresses)
                 {
@@ -59,17 +59,20 @@ public sealed class CollectionService(
                     hostKey ??= run.HostKey;
                     if (run.Connected) host = address;
                     if (run.Error is not null) errors.Add($"Attempt {attempt}: {run.Error}");
-                    refused = run.HostKeyRefused;
-                    if (refused || collected.Count == settings.Items.Count) break;
+                    refused |= run.HostKeyRefused;
+                    // A changed host key or a missing debug key will not mend itself by waiting.
+                    stop = !run.Retryable || collected.Count == settings.Items.Count;
+                    if (stop) break;
                 }
-                if (refused || collected.Count == settings.Items.Count) break;
+                if (stop) break;
                 if (attempt < settings.Ssh.Attempts)
                     await Task.Delay(settings.Ssh.RetryDelay * Math.Pow(2, attempt - 1), clock, ct);
             }
         }
 
         var results = settings.Items.Select(i => collected.GetValueOrDefault(i.Name)).OfType<ItemResult>().ToList();
-        var complete = errors.Count == 0 && results.Count == settings.Items.Count && results.All(r => r.Succeeded);
+        // Complete means every item ran and succeeded; an address that failed before another one worked still shows in errors.txt.
+        var complete = unit is not null && results.Count == settings.Items.Count && results.All(r => r.Succeeded);
         var error = errors.Count == 0 ? null : string.Join("\n", errors);
         var unitMac = unit?.Mac ?? mac;
         var items = results.Select(r => new

@@ -6,7 +6,7 @@ using Renci.SshNet.Common;
 namespace PrivateBox.Factory.Services.DebugCollector.Collection;
 
 /// <summary>The outcome of one SSH session: the items it ran and, if it could not connect or was cut off, why.</summary>
-public sealed record SshRun(List<ItemResult> Items, bool Connected, bool HostKeyRefused, string? HostKey, string? Error);
+public sealed record SshRun(List<ItemResult> Items, bool Connected, bool HostKeyRefused, string? HostKey, string? Error, bool Retryable = true);
 
 /// <summary>
 /// Runs the configured items on a unit over SSH with the factory debug key, one command per channel, each
@@ -19,7 +19,7 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
     {
         var settings = options.Value.Ssh;
         if (string.IsNullOrWhiteSpace(settings.KeyFile) || !File.Exists(settings.KeyFile))
-            return new([], false, false, null, "The factory debug key file (DebugCollector:Ssh:KeyFile) is not configured or not readable.");
+            return new([], false, false, null, "The factory debug key file (DebugCollector:Ssh:KeyFile) is not configured or not readable.", Retryable: false);
 
         var known = await hostKeys.FindAsync(unit.Mac, ct);
         string? presented = null, keyType = null;
@@ -31,7 +31,7 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
         catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             // The message names neither the key nor its content.
-            return new([], false, false, null, "The factory debug key file could not be read as an unencrypted private key.");
+            return new([], false, false, null, "The factory debug key file could not be read as an unencrypted private key.", Retryable: false);
         }
         using var keyScope = key;
         var info = new PrivateKeyConnectionInfo(address, settings.Port, settings.User, key) { Timeout = settings.ConnectTimeout };
@@ -70,7 +70,7 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
                 return new([], false, true, presented,
                     $"Host key changed: unit {unit.Mac} at {address} presented {presented} but {known.Fingerprint} is on record since "
                     + $"{known.FirstSeenAt:u}. Refused. If the unit was reinstalled, an admin forgets the old key with "
-                    + $"DELETE /api/debug-logs/host-keys/{unit.Mac}.");
+                    + $"DELETE /api/debug-logs/host-keys/{unit.Mac}.", Retryable: false);
             }
             var reason = ex is OperationCanceledException ? $"timed out after {settings.ConnectTimeout.TotalSeconds:0} s" : ex.Message;
             return new([], false, false, presented, $"Could not connect to {settings.User}@{address}:{settings.Port}: {reason}");

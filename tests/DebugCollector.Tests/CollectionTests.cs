@@ -73,6 +73,28 @@ public class CollectionTests(Suite suite)
     }
 
     [Fact]
+    public async Task An_unreachable_proxmox_ip_falls_back_to_the_heartbeat_address_and_the_bundle_is_complete()
+    {
+        var mac = TestUnits.NewMac();
+        await suite.HeartbeatAsync(mac, ip: "127.0.0.1", proxmoxIp: "127.0.0.8");
+        suite.Ssh.WriteLog("/tmp/privatebox-bootstrap.log", "all good\n");
+        var options = suite.Collector.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Services.DebugCollector.DebugCollectorOptions>>().Value;
+        var original = options.Items;
+
+        Guid id;
+        options.Items = original.Where(i => i.Name == "bootstrap").ToList();
+        try { id = await CollectAsync(mac); }
+        finally { options.Items = original; }
+
+        var files = await suite.DownloadAsync(id);
+        var manifest = JsonDocument.Parse(files["manifest.json"]).RootElement;
+        Assert.True(manifest.GetProperty("complete").GetBoolean());
+        Assert.Equal("127.0.0.1", manifest.GetProperty("host").GetString());
+        Assert.Contains("127.0.0.8", files["errors.txt"]);
+        Assert.Equal("all good\n", files["bootstrap.log"]);
+    }
+
+    [Fact]
     public async Task Refused_login_is_retried_and_still_gives_a_bundle_with_the_error()
     {
         var mac = TestUnits.NewMac();
@@ -129,7 +151,8 @@ public class CollectionTests(Suite suite)
         finally { options.Ssh.KeyFile = original; }
 
         var errors = (await suite.DownloadAsync(id))["errors.txt"];
-        Assert.Contains("could not be read", errors);
+        Assert.Contains("Attempt 1: The factory debug key file could not be read", errors);
+        Assert.DoesNotContain("Attempt 2", errors);
         Assert.DoesNotContain("c2VjcmV0", errors);
         Assert.DoesNotContain(suite.Logs, l => l.Contains("c2VjcmV0"));
     }
