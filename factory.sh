@@ -13,6 +13,7 @@ RUN_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the real switch peer
 TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
+TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync uploads with curl
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
