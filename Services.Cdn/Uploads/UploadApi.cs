@@ -75,6 +75,7 @@ public static class UploadApi
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
         {
+            File.Delete(temp);
             metrics.Upload("interrupted");
             logger.LogWarning("Upload to {Asset} interrupted after a partial body; the stored file is unchanged: {Reason}", target.Logical, e.Message);
             return TypedResults.Problem(statusCode: 400, title: "Upload incomplete", detail: "The body ended early; the stored file is unchanged.");

@@ -20,6 +20,8 @@ public sealed class CdnSuite : IAsyncLifetime
     public const string AdminKey = "dev-admin-key";
     public const string Secret = "OUTSIDE-THE-ROOT-7f3a9c";
     public static readonly byte[] TemplateBytes = RandomNumberGenerator.GetBytes(300_000);
+    public static readonly byte[] DebianBytes = RandomNumberGenerator.GetBytes(200_000);
+    public static readonly byte[] BootstrapBytes = RandomNumberGenerator.GetBytes(5_000);
 
     public string Base { get; } = Path.Combine(Path.GetTempPath(), $"pbf-cdn-{Guid.NewGuid():N}");
     public string Root => Path.Combine(Base, "root");
@@ -95,6 +97,8 @@ public sealed class CdnSuite : IAsyncLifetime
             builder.UseSetting("Cdn:Folders:factory", suite.UnitClient);
             builder.UseSetting("Cdn:RescanInterval", "00:00:01");
             builder.UseSetting("Cdn:Required:0:Md5", Convert.ToHexStringLower(MD5.HashData(TemplateBytes)));
+            builder.UseSetting("Cdn:Required:2:Path", "source/privatebox-bootstrap.tar.gz");
+            builder.UseSetting("Cdn:Required:2:Sha256", Convert.ToHexStringLower(SHA256.HashData(BootstrapBytes)));
         }
     }
 
