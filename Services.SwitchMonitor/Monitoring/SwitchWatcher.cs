@@ -118,7 +118,13 @@ public sealed class SwitchWatcher : IDisposable
             // Events are stored before the announced MACs: a crash in between repeats an event rather than losing it.
             _outbox.Add(events);
             if (changed) _store.Save(Id, Tracker.Ports.Values);
-            foreach (var e in events) _logger.LogInformation("Switch {SwitchId}: {Event}", Id, e);
+            foreach (var e in events)
+            {
+                if (e is PortLinkedUp up)
+                    _logger.LogInformation("Switch {SwitchId} port {Port} ({Role}): arrival of {Macs} by {Source}", Id, up.Port, up.Role, string.Join(",", up.Macs), up.Source);
+                else if (e is PortLinkedDown down)
+                    _logger.LogInformation("Switch {SwitchId} port {Port} ({Role}): link down", Id, down.Port, down.Role);
+            }
         }
         catch (Exception ex) when (ex is TimeoutException or SnmpErrorException or System.Net.Sockets.SocketException or InvalidOperationException)
         {

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PrivateBox.Factory.Contracts;
+
+// Each test starts the whole suite, and the simulated switch has fixed development ports: one suite at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace PrivateBox.Factory.AppHost.Tests;
+
+/// <summary>With no switch configured the suite runs the simulated one: plugging a MAC by hand shows through the gateway.</summary>
+public sealed class SimulatedSwitchTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"pbf-apphost-{Guid.NewGuid():N}");
+    private DistributedApplication? _app;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Infrastructure:Mode=Local", $"--Infrastructure:DataDir={_dataDir}"]);
+        _app = await builder.BuildAsync();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await _app.StartAsync(cts.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
+    }
+
+    [Fact]
+    public async Task Mac_plugged_into_port_21_of_the_simulator_shows_in_the_switch_status_through_the_gateway()
+    {
+        var control = _app!.CreateHttpClient("switchsimulator");
+        var gateway = _app!.CreateHttpClient(ResourceNames.Gateway);
+
+        var plug = await control.PostAsync("/ports/21/plug?mac=02-AB-CD-EF-21-21", null);
+        Assert.Equal(HttpStatusCode.OK, plug.StatusCode);
+
+        JsonElement port21 = default;
+        for (var i = 0; i < 50; i++)
+        {
+            var status = JsonDocument.Parse(await gateway.GetStringAsync("/api/switch/status")).RootElement;
+            port21 = status.GetProperty("switches")[0].GetProperty("ports").EnumerateArray().Single(p => p.GetProperty("port").GetInt32() == 21);
+            if (port21.GetProperty("macs").GetArrayLength() > 0) break;
+            await Task.Delay(200);
+        }
+        Assert.Equal("up", port21.GetProperty("link").GetString());
+        Assert.Equal("02:ab:cd:ef:21:21", port21.GetProperty("macs")[0].GetString());
+        Assert.Equal((int)PortRole.Label, port21.GetProperty("role").GetInt32());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
