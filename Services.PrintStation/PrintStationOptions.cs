@@ -9,6 +9,9 @@ public sealed class PrintStationOptions
     /// <summary>Names this station in events and on the dashboard.</summary>
     public string StationId { get; set; } = "label-21";
 
+    /// <summary>Only port events from this switch are taken; any switch's when empty.</summary>
+    public string? SwitchId { get; set; }
+
     /// <summary>The gateway, the only address the station calls (service discovery name in Aspire).</summary>
     public string GatewayUrl { get; set; } = "https+http://gateway";
 

@@ -17,6 +17,8 @@ test_servers_start
 trap test_servers_stop EXIT
 
 mkdir -p bench/results
+# Warnings only: per-request console logging would be measured too.
+export Logging__LogLevel__Default=Warning
 export FACTORY_BENCH_ARRIVALS=$ARRIVALS FACTORY_BENCH_OUTPUT="$PWD/bench/results/label.txt"
 dotnet build tests/PrintStation.Tests -c Release --nologo -v q >/dev/null
 dotnet test tests/PrintStation.Tests -c Release --no-build --nologo \

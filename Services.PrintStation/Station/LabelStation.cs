@@ -75,7 +75,7 @@ public sealed partial class LabelStation(
                 (Phases.AskConfirm, "yes") => Enter(Phases.Purging, "Deleting credentials…", PurgeAsync),
                 (Phases.AskConfirm, "no") => Enter(Phases.AskReason, "What went wrong with the label?", null),
                 (Phases.AskReason, "no") => Enter(Phases.AskConfirm, "Label printed successfully?", null),
-                (Phases.AskReason, _) when Phases.Reasons.Contains(answer) => () => ReprintAsync(answer),
+                (Phases.AskReason, _) when Phases.Reasons.Contains(answer) => Enter(Phases.Recording, "Recording the reprint…", () => ReprintAsync(answer)),
                 (Phases.PurgeFailed, "yes") => Enter(Phases.Purging, "Deleting credentials…", PurgeAsync),
                 (Phases.PurgeFailed, "no") => Finish("error", "Label printed but the credentials were NOT deleted — replug the unit to finish"),
                 (Phases.LookupFailed, "yes") => Enter(Phases.LookingUp, "Looking up the unit…", LookupAsync),
@@ -152,15 +152,21 @@ public sealed partial class LabelStation(
 
         var label = new LabelContent(unit!.Serial!, unit.AdminPassword!, unit.ServicesPassword!, Options.Label.SetupUrl);
         var layout = LabelLayout.For(label, Options.Label);
-        var preview = SkiaLabel.Png(layout);
         lock (_lock)
         {
             flow.Unit = unit;
             flow.Label = label;
             flow.Layout = layout;
+            SetPhase(Phases.AskPrint, $"Print label for unit {unit.Serial}?", null);
+        }
+        // The question shows at once; the preview follows as soon as it is drawn.
+        var preview = SkiaLabel.Png(layout);
+        lock (_lock)
+        {
+            if (_flow != flow) return;
             _preview = preview;
             _previewVersion++;
-            SetPhase(Phases.AskPrint, $"Print label for unit {unit.Serial}?", null);
+            Touch();
         }
     }
 

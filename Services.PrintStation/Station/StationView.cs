@@ -34,6 +34,7 @@ public static class Phases
     public const string PrinterProblem = "printer-problem";
     public const string AskConfirm = "ask-confirm";
     public const string AskReason = "ask-reason";
+    public const string Recording = "recording";
     public const string Purging = "purging";
     public const string PurgeFailed = "purge-failed";
 

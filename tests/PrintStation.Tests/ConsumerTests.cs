@@ -66,6 +66,27 @@ public sealed class ConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Arrivals_from_another_switch_are_ignored_when_the_station_names_its_switch()
+    {
+        await using var host = new StationHost(new Dictionary<string, string?>
+        {
+            ["PrintStation:SwitchId"] = "line-2",
+            ["PrintStation:GatewayUrl"] = "http://127.0.0.1:9",
+            ["PrintStation:Printer:Folder"] = _folder,
+        }, services => services.AddMassTransitTestHarness());
+        var harness = host.Services.GetTestHarness();
+        var station = host.Services.GetRequiredService<LabelStation>();
+
+        await harness.Bus.Publish(Arrival(PortRole.Label, "02:00:00:00:00:05"));
+        Assert.True(await harness.Consumed.Any<PortLinkedUp>());
+        Assert.Equal(Phases.Idle, station.View().Phase);
+
+        await harness.Bus.Publish(Arrival(PortRole.Label, "02:00:00:00:00:06") with { SwitchId = "line-2" });
+        Assert.True(await harness.Consumed.Any<PortLinkedUp>(m => m.Context.Message.SwitchId == "line-2"));
+        Assert.Equal("02:00:00:00:00:06", station.View().Mac);
+    }
+
+    [Fact]
     public async Task Printer_state_is_published_at_start()
     {
         Assert.True(await _harness.Published.Any<PrinterStatusChanged>(m => m.Context.Message.State == "ready"));

@@ -1,4 +1,5 @@
 extern alias unitapi;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace PrivateBox.Factory.PrintStation.Tests;
 
@@ -33,6 +35,9 @@ public sealed class UnitApiHost(string connectionString) : WebApplicationFactory
 /// <summary>The print station on Kestrel (loopback), talking to a gateway, a printer and the test RabbitMQ.</summary>
 public sealed class StationHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
+    /// <summary>Every log line the station wrote, with its structured values.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
     public string Start()
     {
         UseKestrel(0);
@@ -46,6 +51,7 @@ public sealed class StationHost(IReadOnlyDictionary<string, string?> settings, A
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
         if (services is not null) builder.ConfigureServices(services);
     }
 }
@@ -102,5 +108,19 @@ public sealed class GatewayProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+    }
+}
+
+public sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
+    public void Dispose() { }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Enqueue($"{category} {logLevel} {formatter(state, exception)} {state} {exception}");
     }
 }

@@ -53,6 +53,25 @@ public sealed class KioskTests(SuiteFixture suite) : IAsyncLifetime
         Assert.DoesNotContain(Admin, page);
         await Expect(Page.Locator("#history")).ToContainTextAsync(serial);
         Assert.Empty(suite.ForeignRequests);
+        Assert.DoesNotContain(suite.Station.Logs, l => l.Contains(Admin) || l.Contains(Services));
+        Assert.Contains(suite.Station.Logs, l => l.Contains(serial)); // the logs were captured
+    }
+
+    [Fact]
+    public async Task An_answer_for_a_question_no_longer_shown_is_refused()
+    {
+        var (mac, _, serial) = await ReportReady();
+        await suite.PlugIn(mac);
+        await Prompt($"Print label for unit {serial}?");
+        using var kiosk = new HttpClient { BaseAddress = new Uri(suite.StationUrl) };
+
+        // A second tap on "Yes" meant for the print question must not confirm a label nobody has seen.
+        var stale = await kiosk.PostAsync("/kiosk/answer/yes?phase=ask-confirm", null);
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, stale.StatusCode);
+        await Prompt($"Print label for unit {serial}?");
+        await Page.Keyboard.PressAsync("n");
+        await Expect(Page.Locator("#last")).ToContainTextAsync("Not printed");
     }
 
     [Fact]

@@ -82,6 +82,28 @@ public class LabelTests
         Assert.DoesNotContain(masked.AdminPassword, c => char.IsLetterOrDigit(c));
     }
 
+    [Fact]
+    public async Task Folder_printer_keeps_the_zpl_and_a_masked_preview_only()
+    {
+        var folder = Directory.CreateTempSubdirectory("print-folder-").FullName;
+        try
+        {
+            var options = new LabelOptions();
+            var printer = new Services.PrintStation.Printers.FolderPrinter(folder, options);
+
+            await printer.PrintAsync(Label, LabelLayout.For(Label, options), CancellationToken.None);
+
+            var png = await File.ReadAllBytesAsync(Directory.GetFiles(folder, "*.png").Single());
+            Assert.Equal(SkiaLabel.Png(LabelLayout.For(Label.Masked(), options)), png);
+            Assert.NotEqual(SkiaLabel.Png(LabelLayout.For(Label, options)), png);
+            Assert.Contains(RandomPassword, await File.ReadAllTextAsync(Directory.GetFiles(folder, "*.zpl").Single()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string Joined(string zpl, string from, string until)
     {
         var start = zpl.IndexOf(from, StringComparison.Ordinal);

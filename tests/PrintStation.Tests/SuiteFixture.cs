@@ -25,6 +25,7 @@ public sealed class SuiteFixture : IAsyncLifetime
     public ConcurrentQueue<PrinterStatusChanged> PrinterStates { get; } = new();
     public ConcurrentQueue<string> ForeignRequests { get; } = new();
     public IPage Page { get; private set; } = null!;
+    public string SwitchId { get; } = $"switch-{Guid.NewGuid():N}";
     public string Artifacts { get; } = Path.Combine(TestServers.RepoRoot, "TestResults", "kiosk");
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -37,6 +38,8 @@ public sealed class SuiteFixture : IAsyncLifetime
         Gateway = await GatewayProcess.StartAsync(unitApiUrl);
         Station = new StationHost(new Dictionary<string, string?>
         {
+            // Other suites' switch tests publish on the same broker; this station listens to its own switch only.
+            ["PrintStation:SwitchId"] = SwitchId,
             ["PrintStation:StationId"] = $"test-{Guid.NewGuid():N}"[..16],
             ["PrintStation:GatewayUrl"] = Gateway.Url,
             ["PrintStation:Printer:Kind"] = "Zpl",
@@ -88,7 +91,7 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     public Task PlugIn(params string[] macs) => Bus.Publish(new PortLinkedUp
     {
-        SwitchId = "procurve", Port = 21, IfIndex = 21, Role = PortRole.Label, Macs = macs,
+        SwitchId = SwitchId, Port = 21, IfIndex = 21, Role = PortRole.Label, Macs = macs,
         DetectedAt = DateTimeOffset.UtcNow, Source = DetectionSource.Trap,
     });
 
