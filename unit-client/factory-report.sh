@@ -11,6 +11,8 @@ current_stage() {
   if [ -r "$BOOTSTRAP_LOG" ]; then
     while IFS= read -r line; do
       line=${line//$'\r'/}
+      # Terminal colours, which some bootstrap steps print even into a log.
+      while [[ $line =~ $'\e'\[[0-9\;]*[A-Za-z] ]]; do line=${line/"${BASH_REMATCH[0]}"/}; done
       if [[ $line == *PROGRESS:* ]]; then stage="PROGRESS:${line#*PROGRESS:}"
       elif [[ $line =~ (Phase[[:space:]]+[0-9]+.*)$ ]]; then stage=${BASH_REMATCH[1]}
       fi
