@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Heartbeats and final reports. Reports go through an on-disk outbox: written first, deleted only once the
 # server has stored them, so a server outage or a reboot loses nothing.
 # shellcheck source=factory-lib.sh
