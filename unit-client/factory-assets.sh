@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Seeds the local paths the bootstrap checks with the CDN's copies, so twenty units do not pull the same
 # gigabyte from the internet. Partial downloads resume; a file counts only once its checksum from the CDN
 # manifest matches. When the CDN lacks a file, nothing is seeded and the bootstrap downloads it itself.

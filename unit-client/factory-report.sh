@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Heartbeats and final reports. Reports go through an on-disk outbox: written first, deleted only once the
 # server has stored them, so a server outage or a reboot loses nothing.
 # shellcheck source=factory-lib.sh
@@ -11,6 +12,8 @@ current_stage() {
   if [ -r "$BOOTSTRAP_LOG" ]; then
     while IFS= read -r line; do
       line=${line//$'\r'/}
+      # Terminal colours, which some bootstrap steps print even into a log.
+      while [[ $line =~ $'\e'\[[0-9\;]*[A-Za-z] ]]; do line=${line/"${BASH_REMATCH[0]}"/}; done
       if [[ $line == *PROGRESS:* ]]; then stage="PROGRESS:${line#*PROGRESS:}"
       elif [[ $line =~ (Phase[[:space:]]+[0-9]+.*)$ ]]; then stage=${BASH_REMATCH[1]}
       fi

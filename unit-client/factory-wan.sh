@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Takes the Proxmox host off the factory (WAN) network once the unit has passed its self-test: afterwards it is
 # reachable only at PROXMOX_LAN_IP behind OPNsense. Any failure restores the WAN address and route, so the
 # unit can still report the failure and the debug station can still reach it.

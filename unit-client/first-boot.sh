@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # First-boot hook of the Proxmox automated installer (answer.toml [first-boot]). Fetches the factory scripts
 # from the CDN, each checked against its .sha256 sibling, into FACTORY_INSTALL_DIR; names the host after its
 # WAN MAC (pb-aabbcc001122) so every unit on the line is distinct; then runs factory-build.sh.

@@ -4,8 +4,8 @@
 
 load helpers
 
-setup_file() { unitapi_setup_file; }
-teardown_file() { unitapi_stop; }
+setup_file() { unitapi_setup_file; gateway_start; }
+teardown_file() { gateway_stop; unitapi_stop; }
 
 setup() { unit_setup; }
 
@@ -25,19 +25,22 @@ assert_no_password_in_logs() {
 }
 
 @test "heartbeats carry the bootstrap's stages, also through silent steps, and stop after the final report" {
-  export FAKE_STEP_SECONDS=2.5 FAKE_SILENT_SECONDS=4
+  export FAKE_GATES="$U/gates"
+  mkdir -p "$FAKE_GATES"
   build & BUILD_PID=$!
-  while kill -0 "$BUILD_PID" 2>/dev/null; do
-    station_get "$UNIT_MAC" | jq -r '[.stage, .last_heartbeat_at] | @tsv' >>"$U/seen" 2>/dev/null
-    sleep 0.25
-  done
+  wait_for_unit '.stage == "Phase 1: Host preparation started"' 60
+  touch "$FAKE_GATES/1"
+  wait_for_unit '.stage == "Phase 2: Deploying OPNsense"' 60
+  touch "$FAKE_GATES/2"
+  wait_for_unit '.stage == "PROGRESS: Installing AdGuard Home"' 60
+  # The guest's long silent step: heartbeats go on while the stage stands still.
+  local first
+  first=$(station_get "$UNIT_MAC" | jq -r .last_heartbeat_at)
+  wait_for_unit ".stage == \"PROGRESS: Installing AdGuard Home\" and .last_heartbeat_at != \"$first\"" 60
+  touch "$FAKE_GATES/3"
   wait "$BUILD_PID"
   BUILD_PID=
-  grep -q $'^factory: ' "$U/seen"
-  grep -q $'^Phase 1: Host preparation started\t' "$U/seen"
-  grep -q $'^Phase 2: Deploying OPNsense\t' "$U/seen"
-  # The guest's silent step: at least two heartbeats while the stage stood still.
-  [ "$(grep $'^PROGRESS: Installing AdGuard Home\t' "$U/seen" | sort -u | wc -l)" -ge 2 ]
+  grep -q 'heartbeat sent (stage: factory: ' "$FACTORY_LOG"
   run station_get "$UNIT_MAC"
   [ "$(jq -r .status <<<"$output")" = ready ]
   local beats_at_report
@@ -47,6 +50,8 @@ assert_no_password_in_logs() {
 }
 
 @test "a passing self-test reports ready with every test result and passwords a station can read" {
+  # As at the factory: through the Gateway on HTTPS, trusting the factory certificate.
+  export FACTORY_SERVER="$GATEWAY_URL" FACTORY_CACERT="$GATEWAY_CACERT"
   run build
   [ "$status" -eq 0 ]
   run station_get "$UNIT_MAC"
@@ -59,6 +64,7 @@ assert_no_password_in_logs() {
   [ "$(jq -cS '.test_results' <<<"$output")" = '{"internet":"pass","isolation":"pass","pveproxy":"pass","unit_api":"pass","wan_removal":"pass"}' ]
   [ "$(jq -c .failed_tests <<<"$output")" = '[]' ]
   [ "$(jq -r .proxmox_ip <<<"$output")" = 10.10.20.20 ]
+  grep -q "against $GATEWAY_URL" "$FACTORY_LOG"
   # The OPNsense VM's WAN NIC is one of the unit's MACs, so the switch can find it after the build.
   jq -e --arg m "$VM_MAC" '.macs | index($m)' <<<"$output"
   # Isolated: Proxmox keeps only its LAN address, routes through OPNsense, and the change is persistent.
@@ -127,7 +133,7 @@ assert_no_password_in_logs() {
   unitapi_stop
   build & BUILD_PID=$!
   local i
-  for ((i = 0; i < 120; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
+  for ((i = 0; i < 240; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
   grep -q 'kept: server unreachable' "$FACTORY_LOG"
   [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]
   grep -q '"status":"failed"' "$FACTORY_STATE_DIR"/outbox/*.json
@@ -147,7 +153,7 @@ assert_no_password_in_logs() {
   unitapi_stop
   build & BUILD_PID=$!
   local i
-  for ((i = 0; i < 120; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
+  for ((i = 0; i < 240; i++)); do grep -q 'kept: server unreachable' "$FACTORY_LOG" 2>/dev/null && break; sleep 0.25; done
   kill "$BUILD_PID"; wait "$BUILD_PID" || true
   BUILD_PID=
   [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]

@@ -19,7 +19,7 @@ unitapi_start() {
   ) </dev/null &
   echo $! >"$UNITAPI_DIR/unitapi.pid"
   local i
-  for ((i = 0; i < 120; i++)); do
+  for ((i = 0; i < 360; i++)); do
     curl -sf -o /dev/null "http://127.0.0.1:$UNITAPI_PORT/api/units?limit=1" && return 0
     sleep 0.5
   done
@@ -34,6 +34,38 @@ unitapi_stop() {
   kill "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
   rm -f "$UNITAPI_DIR/unitapi.pid"
+}
+
+# The Gateway in front of the Unit API, on HTTPS with a self-signed factory certificate, as units reach it at
+# the factory. Exports GATEWAY_URL and GATEWAY_CACERT.
+gateway_start() {
+  local dll="$REPO_ROOT/Gateway/bin/Debug/net10.0/Gateway.dll" port
+  [ -f "$dll" ] || dotnet build "$REPO_ROOT/Gateway" -c Debug --nologo -v q >&2
+  port=$(free_port)
+  openssl req -x509 -newkey rsa:2048 -sha256 -days 2 -nodes -keyout "$UNITAPI_DIR/factory.key" -out "$UNITAPI_DIR/factory.crt" \
+    -subj "/CN=privatebox-factory" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+  openssl pkcs12 -export -in "$UNITAPI_DIR/factory.crt" -inkey "$UNITAPI_DIR/factory.key" -out "$UNITAPI_DIR/factory.pfx" -passout pass:
+  (
+    cd "$(dirname "$dll")" || exit 1
+    ASPNETCORE_ENVIRONMENT=Development Gateway__HttpsUrl="https://127.0.0.1:$port" \
+      Gateway__Certificate__Path="$UNITAPI_DIR/factory.pfx" services__unitapi__http__0="$UNITAPI_URL" OTEL_SDK_DISABLED=true \
+      exec dotnet "$dll" >>"$UNITAPI_DIR/gateway.log" 2>&1
+  ) </dev/null &
+  echo $! >"$UNITAPI_DIR/gateway.pid"
+  export GATEWAY_URL="https://127.0.0.1:$port" GATEWAY_CACERT="$UNITAPI_DIR/factory.crt"
+  local i
+  for ((i = 0; i < 360; i++)); do
+    curl -sf --cacert "$GATEWAY_CACERT" -o /dev/null "$GATEWAY_URL/api/units?limit=1" && return 0
+    sleep 0.5
+  done
+  echo "Gateway did not start; log:" >&2; tail -30 "$UNITAPI_DIR/gateway.log" >&2
+  return 1
+}
+
+gateway_stop() {
+  [ -f "$UNITAPI_DIR/gateway.pid" ] || return 0
+  kill "$(<"$UNITAPI_DIR/gateway.pid")" 2>/dev/null || true
+  rm -f "$UNITAPI_DIR/gateway.pid"
 }
 
 unitapi_setup_file() {

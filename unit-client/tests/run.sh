@@ -11,4 +11,5 @@ if [ -z "${FACTORY_TEST_POSTGRES:-}" ]; then
   test_servers_start
   trap test_servers_stop EXIT
 fi
-bats --timing "$@" tests
+# A test that hangs (a report retried forever) fails instead of stalling the run.
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300} bats --timing "$@" tests
