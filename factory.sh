@@ -11,6 +11,7 @@ ROOT=$(pwd)
 # adds its own line. PACKAGED_SERVICES are the ones Debian starts on install that the suite runs itself.
 RUN_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES=(postgresql rabbitmq-server)
+TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }

@@ -1,6 +1,7 @@
 using PrivateBox.Factory.Services.UnitApi;
 using PrivateBox.Factory.Services.UnitApi.Dashboard;
 using PrivateBox.Factory.Services.UnitApi.Heartbeats;
+using PrivateBox.Factory.Services.UnitApi.Metrics;
 using PrivateBox.Factory.Services.UnitApi.Units;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ app.MapDefaultEndpoints();
 app.MapHeartbeatApi();
 app.MapUnitsApi();
 app.MapDashboard();
+app.MapMetricsApi();
 
 app.Run();
 
