@@ -23,6 +23,7 @@ app.MapHeartbeatApi();
 app.MapUnitsApi();
 app.MapDashboard();
 app.MapMetricsApi();
+app.MapMetricsPage();
 
 app.Run();
 

@@ -116,6 +116,20 @@ public class MetricsTests(MetricsDataSet data) : IClassFixture<MetricsDataSet>
         Assert.EndsWith("adguard portainer", lines[2]);
     }
 
+    [Fact]
+    public async Task The_metrics_page_draws_server_side_svg_charts_under_the_strict_policy()
+    {
+        var response = await data.Client().GetAsync($"/metrics?{Range}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("Build duration: p50 17.5 min, p95 19.8 min (2 builds)", html);
+        Assert.Equal(3 * 2 + 4 + 2, html.Split("<rect ").Length - 1); // two stacked segments per day, histogram bins, Pareto bars
+        Assert.Contains($"<td>{data.U3}</td>", html);
+        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("http", html.Replace("http-equiv", ""));
+    }
+
     [Theory]
     [InlineData("from=2025-13-01")]
     [InlineData("from=2025-03-05&to=2025-03-01")]
