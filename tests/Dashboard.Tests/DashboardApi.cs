@@ -89,9 +89,10 @@ public class DashboardApi : WebApplicationFactory<Program>, IAsyncLifetime
         await WaitUntilAsync(async () => await CountAsync(table, where) >= expectedRows, $"{typeof(T).Name} consumed into {table}");
     }
 
+    /// <summary>Publishes a link-up on this fixture's switch and waits until the port has <paramref name="expectedLinks"/> links.</summary>
     public Task LinkUpAsync(int port, DateTimeOffset at, int expectedLinks, params string[] macs) =>
         PublishAsync(new PortLinkedUp { SwitchId = SwitchId, Port = port, IfIndex = port, Role = PortRole.Build, Macs = macs, DetectedAt = at, Source = DetectionSource.Poll },
-            "dashboard_port_links", expectedLinks, $"switch_id = '{SwitchId}' AND cardinality(macs) > 0");
+            "dashboard_port_links", expectedLinks, $"switch_id = '{SwitchId}' AND port = {port} AND cardinality(macs) > 0");
 
     public async Task<long> CountAsync(string table, string where = "true")
     {

@@ -26,9 +26,8 @@ public sealed class MetricsDataSet : DashboardApi
         var clock = Clock!;
 
         foreach (var mac in new[] { U1, U2, U3 }) await HeartbeatAsync(mac, "Phase 1");
-        var links = 0;
         foreach (var (mac, port) in new[] { (U1, 1), (U2, 2), (U3, 3) })
-            await LinkUpAsync(port, clock.GetUtcNow().AddSeconds(30), ++links, mac);
+            await LinkUpAsync(port, clock.GetUtcNow().AddSeconds(30), 1, mac);
         clock.Advance(TimeSpan.FromMinutes(1));
         await ReadyAsync(U1, 900);
         clock.Advance(TimeSpan.FromMinutes(1));
@@ -47,7 +46,7 @@ public sealed class MetricsDataSet : DashboardApi
         clock.SetUtcNow(Day3);
         await HeartbeatAsync(U3, "Phase 1");
         await HeartbeatAsync(U4, "Phase 1");
-        await LinkUpAsync(3, Day3.AddSeconds(30), 4, U3);
+        await LinkUpAsync(3, Day3.AddSeconds(30), 2, U3);
         clock.Advance(TimeSpan.FromMinutes(1));
         await FailedAsync(U3, "adguard", "portainer");
         await FailedAsync(U4, "adguard");

@@ -62,8 +62,8 @@ public class PageTests(BrowserFixture suite) : IClassFixture<BrowserFixture>
         await suite.HeartbeatAsync(c, "Phase 4: self-test");
         await suite.HeartbeatAsync(d, "Phase 1: installer");
         await suite.LinkUpAsync(3, DateTimeOffset.UtcNow, 1, vm);
-        await suite.LinkUpAsync(7, DateTimeOffset.UtcNow, 2, b);
-        await suite.LinkUpAsync(12, DateTimeOffset.UtcNow, 3, c);
+        await suite.LinkUpAsync(7, DateTimeOffset.UtcNow, 1, b);
+        await suite.LinkUpAsync(12, DateTimeOffset.UtcNow, 1, c);
         await suite.ReadyAsync(b);
         await suite.FailedAsync(c, "adguard", "portainer");
 
@@ -131,6 +131,32 @@ public class PageTests(BrowserFixture suite) : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.Locator("#alerts")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#alerts")).ToContainTextAsync($"STUCK: {mac}");
     }
+
+    [Fact]
+    public async Task Port_events_delivered_twice_or_late_leave_one_link_and_a_closed_port_stays_closed()
+    {
+        var mac = DashboardApi.NewMac();
+        var at = DateTimeOffset.UtcNow;
+        await suite.HeartbeatAsync(mac, "Phase 1");
+        var port = $"switch_id = '{suite.SwitchId}' AND port = 15";
+
+        await suite.LinkUpAsync(15, at, 1, mac.ToUpperInvariant().Replace(':', '-'));
+        await suite.LinkUpAsync(15, at, 1, mac);
+        Assert.Equal(1, await suite.CountAsync("dashboard_port_links", port));
+        Assert.Equal(15, Placement(await suite.GetJsonAsync("/api/metrics/board"), mac));
+
+        await suite.PublishAsync(new PortLinkedDown { SwitchId = suite.SwitchId, Port = 15, IfIndex = 15, Role = PortRole.Build, DetectedAt = at.AddSeconds(10) },
+            "dashboard_port_links", 1, $"{port} AND unlinked_at IS NOT NULL");
+        await suite.LinkUpAsync(15, at.AddSeconds(5), 0, mac);          // older than the link-down: ignored
+        await suite.LinkUpAsync(16, at.AddSeconds(5), 1, DashboardApi.NewMac()); // consumed after it on the same queue
+
+        Assert.Equal(0, await suite.CountAsync("dashboard_port_links", $"{port} AND unlinked_at IS NULL"));
+        Assert.Null(Placement(await suite.GetJsonAsync("/api/metrics/board"), mac));
+    }
+
+    private static int? Placement(System.Text.Json.JsonElement board, string mac) => board.GetProperty("ports").EnumerateArray()
+        .Where(p => p.TryGetProperty("unit", out var u) && u.GetProperty("mac").GetString() == mac)
+        .Select(p => (int?)p.GetProperty("port").GetInt32()).SingleOrDefault();
 
     [Fact]
     public async Task The_page_has_a_strict_content_security_policy_and_no_secrets()
