@@ -15,6 +15,8 @@ TEST_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the real switch peer
 TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
 TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync uploads with curl
+
+TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
 

@@ -13,14 +13,6 @@ var stationKey = builder.AddFactorySecret(ResourceNames.StationKey, "dev-station
 var adminKey = builder.AddFactorySecret(ResourceNames.AdminKey, "dev-admin-key");
 var credentialsKey = builder.AddFactorySecret(ResourceNames.CredentialsKey, "ZGV2LWNyZWRlbnRpYWxzLWtleS1ub3QtZm9yLXVzZSE=");
 
-// UnitApi applies the schema migrations before it reports healthy; DebugCollector waits for that.
-var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitApi)
-    .WithReference(database, ResourceNames.Database).WaitFor(database)
-    .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
-    .WithFactoryKeys(factoryToken, stationKey, adminKey)
-    .WithEnvironment("Credentials__Key", credentialsKey)
-    .WithHttpHealthCheck("/health");
-
 var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
     .WithFactoryKeys(factoryToken, stationKey, adminKey)
     .WithCdnFolders()
@@ -29,6 +21,17 @@ var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
 var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(ResourceNames.SwitchMonitor)
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
     .WithSwitch(builder.AddFactorySecret("switch-community", "public"))
+    .WithHttpHealthCheck("/health");
+
+// UnitApi applies the schema migrations before it reports healthy; DebugCollector waits for that.
+var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitApi)
+    .WithReference(database, ResourceNames.Database).WaitFor(database)
+    .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithEnvironment("Credentials__Key", credentialsKey)
+    // The dashboard reads the CDN's and the switch monitor's status without waiting for them: missing shows red.
+    .WithReference(cdn)
+    .WithReference(switchMonitor)
     .WithHttpHealthCheck("/health");
 
 var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)

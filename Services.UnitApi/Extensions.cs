@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PrivateBox.Factory.ServiceDefaults.Security;
 using PrivateBox.Factory.Services.UnitApi.Credentials;
+using PrivateBox.Factory.Services.UnitApi.Dashboard;
+using PrivateBox.Factory.Services.UnitApi.Dashboard.Consumers;
 using PrivateBox.Factory.Services.UnitApi.Data;
 using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using PrivateBox.Factory.Services.UnitApi.Outbox;
@@ -29,7 +31,7 @@ public static class Extensions
         // Reports and labels run in explicit transactions under a row lock; a failed one answers 5xx and the
         // unit or station retries, so EF's automatic retries (which forbid user transactions) are off.
         builder.EnrichNpgsqlDbContext<FactoryDb>(settings => settings.DisableRetry = true);
-        builder.AddFactoryMessaging();
+        builder.AddFactoryMessaging(bus => bus.AddDashboardConsumers(builder.Configuration["Dashboard:QueueInstance"]));
 
         var isDev = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<CredentialOptions>()
@@ -42,7 +44,16 @@ public static class Extensions
             .Validate(o => o.StuckAfter > TimeSpan.Zero && o.StuckCheckInterval > TimeSpan.Zero, "UnitApi timings must be positive.")
             .ValidateOnStart();
 
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section)
+            .Validate(o => o.BuildPorts is >= 1 and <= 96 && o.HealthInterval > TimeSpan.Zero && o.HealthTimeout > TimeSpan.Zero,
+                "Dashboard: BuildPorts 1-96 and positive health timings.")
+            .ValidateOnStart();
+
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DashboardSignal>();
+        builder.Services.AddHttpClient(LineHealth.HttpClientName);
+        builder.Services.AddSingleton<LineHealth>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LineHealth>());
         builder.Services.AddSingleton<CredentialProtector>();
         builder.Services.AddSingleton<UnitApiMetrics>();
         builder.Services.AddSingleton<StuckDetector>();

@@ -2,6 +2,7 @@ using PrivateBox.Factory.Services.UnitApi;
 using PrivateBox.Factory.Services.UnitApi.Dashboard;
 using PrivateBox.Factory.Services.UnitApi.Failures;
 using PrivateBox.Factory.Services.UnitApi.Heartbeats;
+using PrivateBox.Factory.Services.UnitApi.Metrics;
 using PrivateBox.Factory.Services.UnitApi.Units;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,8 @@ app.MapHeartbeatApi();
 app.MapUnitsApi();
 app.MapFailureMetrics();
 app.MapDashboard();
+app.MapMetricsApi();
+app.MapMetricsPage();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using PrivateBox.Factory.Services.UnitApi.Credentials;
+using PrivateBox.Factory.Services.UnitApi.Dashboard;
 using PrivateBox.Factory.Services.UnitApi.Outbox;
 using PrivateBox.Factory.Services.UnitApi.Units;
 
@@ -13,6 +14,10 @@ public class FactoryDb(DbContextOptions<FactoryDb> options) : DbContext(options)
     public DbSet<AttemptEvent> AttemptEvents => Set<AttemptEvent>();
     public DbSet<UnitCredential> Credentials => Set<UnitCredential>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<PortLink> PortLinks => Set<PortLink>();
+    public DbSet<LabelReprint> LabelReprints => Set<LabelReprint>();
+    public DbSet<DebugBundle> DebugBundles => Set<DebugBundle>();
+    public DbSet<PrinterState> Printers => Set<PrinterState>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -61,5 +66,7 @@ public class FactoryDb(DbContextOptions<FactoryDb> options) : DbContext(options)
             o.Property(x => x.Payload).HasColumnType("jsonb");
             o.HasIndex(x => x.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
         });
+
+        DashboardModel.Configure(model);
     }
 }

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Microsoft.Extensions.Options;
 using PrivateBox.Factory.ServiceDefaults.Security;
+using PrivateBox.Factory.Services.UnitApi.Dashboard;
 using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using PrivateBox.Factory.Services.UnitApi.Units;
 
@@ -19,7 +20,7 @@ public static class HeartbeatApi
     }
 
     private static async Task<IResult> RecordHeartbeat(HttpContext http, NpgsqlDataSource db, TimeProvider clock,
-        IOptions<UnitApiOptions> options, UnitApiMetrics metrics, ILogger<HeartbeatRequest> logger, CancellationToken ct)
+        IOptions<UnitApiOptions> options, UnitApiMetrics metrics, DashboardSignal dashboard, ILogger<HeartbeatRequest> logger, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<HeartbeatRequest>(http.Request, ct);
         if (problem is not null) return problem;
@@ -48,6 +49,7 @@ public static class HeartbeatApi
             request.ProxmoxIp, options.Value.RebuildGrace, ct);
 
         metrics.HeartbeatReceived(outcome.NewAttempt);
+        dashboard.Notify();
         if (outcome.NewAttempt)
             logger.LogInformation("Unit {Mac} started build attempt {AttemptId} from {Ip}", mac, outcome.AttemptId, ip);
         return TypedResults.Ok(new HeartbeatResponse(mac!, outcome.AttemptId, outcome.Status, outcome.NewAttempt));

@@ -10,7 +10,7 @@ namespace PrivateBox.Factory.Services.UnitApi.Stuck;
 /// and queues UnitBecameStuck, all in one statement so several replicas never mark a unit twice.
 /// </summary>
 public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiOptions> options, TimeProvider clock,
-    UnitApiMetrics metrics, ILogger<StuckDetector> logger) : BackgroundService
+    UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<StuckDetector> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,7 +20,7 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
             try
             {
                 var marked = await MarkStuckAsync(stoppingToken);
-                if (marked > 0) metrics.UnitsStuck(marked);
+                if (marked > 0) { metrics.UnitsStuck(marked); dashboard.Notify(); }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -12,7 +12,7 @@ namespace PrivateBox.Factory.Services.UnitApi.Units;
 public static class ReportEndpoint
 {
     public static async Task<IResult> Handle(HttpContext http, FactoryDb db, TimeProvider clock, CredentialProtector protector,
-        IOptions<UnitApiOptions> options, UnitApiMetrics metrics, ILogger<ReportRequest> logger, CancellationToken ct)
+        IOptions<UnitApiOptions> options, UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<ReportRequest> logger, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<ReportRequest>(http.Request, ct);
         if (problem is not null) return problem;
@@ -73,6 +73,7 @@ public static class ReportEndpoint
         await tx.CommitAsync(ct);
 
         metrics.ReportStored(report.Status);
+        dashboard.Notify();
         logger.LogInformation("Unit {Mac} reported {Status} for attempt {Attempt} ({FailedTests} failed tests)",
             unit.Mac, report.Status, attempt.Number, attempt.FailedTests.Count);
         return TypedResults.Ok(Response(unit, attempt));

@@ -70,7 +70,7 @@ public static class UnitsApi
 
     /// <summary>The label is printed: purge the passwords for good and keep the build record as labeled.</summary>
     private static async Task<Results<Ok<UnitDto>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> Label(
-        string mac, FactoryDb db, TimeProvider clock, UnitApiMetrics metrics, ILogger<UnitDto> logger, CancellationToken ct)
+        string mac, FactoryDb db, TimeProvider clock, UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<UnitDto> logger, CancellationToken ct)
     {
         if (!MacAddress.TryNormalize(mac, out var canonical)) return BadMac();
         var found = await db.FindByAnyMacAsync(canonical, ct);
@@ -102,6 +102,7 @@ public static class UnitsApi
         // Deleted rows stay in the table file until vacuumed; vacuum now so no ciphertext of a labeled unit remains live.
         await db.Database.ExecuteSqlRawAsync("VACUUM unit_credentials", ct);
         metrics.UnitLabeled();
+        dashboard.Notify();
         logger.LogInformation("Unit {Mac} labeled; credentials of attempt {Attempt} purged", found.Mac, found.CurrentAttempt.Number);
         return TypedResults.Ok(UnitDto.From(found, found.CurrentAttempt));
     }

@@ -49,6 +49,150 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
                     b.ToTable("unit_credentials", (string)null);
                 });
 
+            modelBuilder.Entity("PrivateBox.Factory.Services.UnitApi.Dashboard.DebugBundle", b =>
+                {
+                    b.Property<Guid>("BundleId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("bundle_id");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("boolean")
+                        .HasColumnName("complete");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mac");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.HasKey("BundleId")
+                        .HasName("pk_dashboard_debug_bundles");
+
+                    b.HasIndex("Mac")
+                        .HasDatabaseName("ix_dashboard_debug_bundles_mac");
+
+                    b.ToTable("dashboard_debug_bundles", (string)null);
+                });
+
+            modelBuilder.Entity("PrivateBox.Factory.Services.UnitApi.Dashboard.LabelReprint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Mac")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mac");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("StationId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("station_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_label_reprints");
+
+                    b.HasIndex("Mac", "StationId", "At")
+                        .IsUnique()
+                        .HasDatabaseName("ix_dashboard_label_reprints_mac_station_id_at");
+
+                    b.ToTable("dashboard_label_reprints", (string)null);
+                });
+
+            modelBuilder.Entity("PrivateBox.Factory.Services.UnitApi.Dashboard.PortLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("linked_at");
+
+                    b.PrimitiveCollection<List<string>>("Macs")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("macs");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("role");
+
+                    b.Property<string>("SwitchId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("switch_id");
+
+                    b.Property<DateTimeOffset?>("UnlinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unlinked_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_dashboard_port_links");
+
+                    b.HasIndex("Macs")
+                        .HasDatabaseName("ix_dashboard_port_links_macs");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Macs"), "gin");
+
+                    b.HasIndex("SwitchId", "Port")
+                        .IsUnique()
+                        .HasDatabaseName("ix_port_links_open")
+                        .HasFilter("unlinked_at IS NULL");
+
+                    b.ToTable("dashboard_port_links", (string)null);
+                });
+
+            modelBuilder.Entity("PrivateBox.Factory.Services.UnitApi.Dashboard.PrinterState", b =>
+                {
+                    b.Property<string>("StationId")
+                        .HasColumnType("text")
+                        .HasColumnName("station_id");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.HasKey("StationId")
+                        .HasName("pk_dashboard_printers");
+
+                    b.ToTable("dashboard_printers", (string)null);
+                });
+
             modelBuilder.Entity("PrivateBox.Factory.Services.UnitApi.Outbox.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
