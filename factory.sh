@@ -12,12 +12,11 @@ ROOT=$(pwd)
 # adds its own line. PACKAGED_SERVICES are the ones Debian starts on install that the suite runs itself.
 RUN_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES=(postgresql rabbitmq-server)
+PACKAGED_SERVICES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the real switch peer
 TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
 TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync uploads with curl
-
 TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
-PACKAGED_SERVICES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
 
 # PrintStation: a monospace font for labels; Chromium drives the kiosk in tests; CUPS lp for office printers.
