@@ -4,9 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using PrivateBox.Factory.Contracts;
 
-// Each class here starts the whole suite; one at a time keeps a 2-core machine within the start timeout.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace PrivateBox.Factory.AppHost.Tests;
 
 /// <summary>Debug bundles through the gateway as units and stations reach them, on the bare path and below it.</summary>

@@ -3,9 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using PrivateBox.Factory.Contracts;
 
-// Each test starts the whole suite, and the simulated switch has fixed development ports: one suite at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
-
 namespace PrivateBox.Factory.AppHost.Tests;
 
 /// <summary>With no switch configured the suite runs the simulated one: plugging a MAC by hand shows through the gateway.</summary>
