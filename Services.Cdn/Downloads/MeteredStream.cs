@@ -10,6 +10,7 @@ internal sealed class MeteredStream(FileStream inner, string asset, HttpContext 
     private long _read;
     private long _unreported;
     private bool _started;
+    private bool _disposed;
 
     public override bool CanRead => true;
     public override bool CanSeek => true;
@@ -50,8 +51,10 @@ internal sealed class MeteredStream(FileStream inner, string asset, HttpContext 
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // The file result may dispose both synchronously and asynchronously; count the outcome once.
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             Report();
             if (_started && !http.RequestAborted.IsCancellationRequested && _read == http.Response.ContentLength)
                 metrics.DownloadCompleted(asset);
