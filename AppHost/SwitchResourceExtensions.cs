@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using PrivateBox.Factory.AppHost.Infrastructure;
 
 namespace PrivateBox.Factory.AppHost;
 
@@ -16,7 +17,8 @@ internal static class SwitchResourceExtensions
     {
         var builder = monitor.ApplicationBuilder;
         var address = builder.Configuration["Switch:Address"];
-        monitor.WithEnvironment("SwitchMonitor__Switches__0__Community", community);
+        monitor.WithEnvironment("SwitchMonitor__Switches__0__Community", community)
+            .WithEnvironment("SwitchMonitor__StateDirectory", Path.Combine(FactoryInfrastructureExtensions.DataRoot(builder.Configuration), "switchmonitor"));
         if (!string.IsNullOrWhiteSpace(address))
             return monitor.WithEnvironment("SwitchMonitor__Switches__0__Address", address);
 
