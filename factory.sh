@@ -11,8 +11,14 @@ ROOT=$(pwd)
 # adds its own line. PACKAGED_SERVICES are the ones Debian starts on install that the suite runs itself.
 RUN_PACKAGES=(postgresql rabbitmq-server)
 TEST_PACKAGES=(postgresql rabbitmq-server)
-TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
+TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the real switch peer
+TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
 PACKAGED_SERVICES=(postgresql rabbitmq-server)
+TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
+
+# PrintStation: a monospace font for labels; Chromium drives the kiosk in tests; CUPS lp for office printers.
+RUN_PACKAGES+=(fonts-dejavu-core)
+TEST_PACKAGES+=(fonts-dejavu-core chromium)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
@@ -63,6 +69,8 @@ cmd_test() {
   dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
   dotnet test PrivateBox.Factory.sln -c Debug --no-build --nologo \
     --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" "$@"
+  log "unit-client: shellcheck and bats"
+  unit-client/tests/run.sh
 }
 
 cmd_bench() {

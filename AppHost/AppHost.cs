@@ -15,10 +15,12 @@ var credentialsKey = builder.AddFactorySecret(ResourceNames.CredentialsKey, "ZGV
 
 var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
     .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithCdnFolders()
     .WithHttpHealthCheck("/health");
 
 var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(ResourceNames.SwitchMonitor)
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
+    .WithSwitch(builder.AddFactorySecret("switch-community", "public"))
     .WithHttpHealthCheck("/health");
 
 // UnitApi applies the schema migrations before it reports healthy; DebugCollector waits for that.
@@ -34,6 +36,8 @@ var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitAp
 
 var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)
     .WithReference(database, ResourceNames.Database).WaitFor(unitApi)
+    .WithReference(unitApi)
+    .WithDebugKeyFile()
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
     .WithFactoryKeys(factoryToken, stationKey, adminKey)
     .WithHttpHealthCheck("/health");

@@ -25,6 +25,15 @@ internal static class FactoryResourceExtensions
             .WithEnvironment("FactoryKeys__AdminKey", adminKey)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName);
 
+    /// <summary>
+    /// Passes the path of the factory debug key ("DebugCollector:Ssh:KeyFile") on to the collector. The key stays a
+    /// file on the server, readable only by the service account; its content never passes through configuration.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDebugKeyFile(this IResourceBuilder<ProjectResource> collector) =>
+        collector.ApplicationBuilder.Configuration["DebugCollector:Ssh:KeyFile"] is { Length: > 0 } path
+            ? collector.WithEnvironment("DebugCollector__Ssh__KeyFile", path)
+            : collector;
+
     /// <summary>Passes the factory's gateway bindings ("Gateway:HttpUrl", "Gateway:HttpsUrl", "Gateway:Certificate:*") through.</summary>
     public static IResourceBuilder<ProjectResource> WithFactoryBindings(this IResourceBuilder<ProjectResource> gateway)
     {

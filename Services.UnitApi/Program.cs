@@ -1,5 +1,6 @@
 using PrivateBox.Factory.Services.UnitApi;
 using PrivateBox.Factory.Services.UnitApi.Dashboard;
+using PrivateBox.Factory.Services.UnitApi.Failures;
 using PrivateBox.Factory.Services.UnitApi.Heartbeats;
 using PrivateBox.Factory.Services.UnitApi.Metrics;
 using PrivateBox.Factory.Services.UnitApi.Units;
@@ -21,6 +22,7 @@ app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapHeartbeatApi();
 app.MapUnitsApi();
+app.MapFailureMetrics();
 app.MapDashboard();
 app.MapMetricsApi();
 app.MapMetricsPage();

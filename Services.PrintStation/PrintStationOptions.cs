@@ -1,0 +1,63 @@
+namespace PrivateBox.Factory.Services.PrintStation;
+
+/// <summary>Settings of one labeling station, from configuration section "PrintStation".</summary>
+public sealed class PrintStationOptions
+{
+    public const string Section = "PrintStation";
+    public const string DevStationKey = "dev-station-key";
+
+    /// <summary>Names this station in events and on the dashboard.</summary>
+    public string StationId { get; set; } = "label-21";
+
+    /// <summary>The gateway, the only address the station calls (service discovery name in Aspire).</summary>
+    public string GatewayUrl { get; set; } = "https+http://gateway";
+
+    /// <summary>The station key; bound from "FactoryKeys:StationKey" when not set here.</summary>
+    public string? StationKey { get; set; }
+
+    /// <summary>Test names that must be present and "pass"; when empty every reported test must pass.</summary>
+    public List<string> RequiredTests { get; set; } = [];
+
+    /// <summary>Recent labels kept for the kiosk's history (no secrets).</summary>
+    public int HistorySize { get; set; } = 30;
+
+    /// <summary>Only loopback browsers may use the kiosk unless this is set (the kiosk shows passwords).</summary>
+    public bool AllowRemoteKiosk { get; set; }
+
+    public LabelOptions Label { get; set; } = new();
+    public PrinterOptions Printer { get; set; } = new();
+
+    // The station key never appears in logs or exception messages.
+    public override string ToString() => $"PrintStationOptions {{ StationId = {StationId}, Printer = {Printer.Kind} }}";
+}
+
+public sealed class LabelOptions
+{
+    public double WidthInches { get; set; } = 4;
+    public double HeightInches { get; set; } = 3;
+    public int Dpi { get; set; } = 203;
+    public string SetupUrl { get; set; } = "privatebox.dk/setup";
+}
+
+public enum PrinterKind
+{
+    Folder,
+    Zpl,
+    Cups,
+}
+
+public sealed class PrinterOptions
+{
+    /// <summary>Folder (development), Zpl (raw TCP 9100) or Cups (lp with a PDF).</summary>
+    public PrinterKind Kind { get; set; } = PrinterKind.Folder;
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 9100;
+
+    /// <summary>The CUPS queue for <see cref="PrinterKind.Cups"/>; the default destination when empty.</summary>
+    public string Queue { get; set; } = "";
+
+    /// <summary>Where the folder printer writes; relative to the content root.</summary>
+    public string Folder { get; set; } = "label-output";
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

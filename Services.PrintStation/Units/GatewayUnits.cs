@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace PrivateBox.Factory.Services.PrintStation.Units;
+
+/// <summary>The Unit API as the station reaches it: through the gateway, with the station key.</summary>
+public sealed class GatewayUnits(HttpClient http, IOptions<PrintStationOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The unit owning any of <paramref name="macs"/>, or null when none has ever reported.</summary>
+    public async Task<StationUnit?> FindAsync(IEnumerable<string> macs, CancellationToken ct)
+    {
+        foreach (var mac in macs)
+        {
+            using var response = await http.SendAsync(Request(HttpMethod.Get, mac), ct);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest) continue;
+            await EnsureSuccessAsync(response, ct);
+            return await response.Content.ReadFromJsonAsync<StationUnit>(Json, ct);
+        }
+        return null;
+    }
+
+    /// <summary>Marks the unit labeled; the Unit API deletes its credentials for good.</summary>
+    public async Task<StationUnit> MarkLabeledAsync(string mac, CancellationToken ct)
+    {
+        using var response = await http.SendAsync(Request(HttpMethod.Delete, mac), ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<StationUnit>(Json, ct))!;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string mac)
+    {
+        var request = new HttpRequestMessage(method, $"api/units/{Uri.EscapeDataString(mac)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.StationKey);
+        return request;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        // Problem details from the Unit API carry no secrets; show the operator what it said.
+        var detail = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+            ? (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).TryGetProperty("detail", out var d) ? d.GetString() : null
+            : null;
+        throw new GatewayException($"The gateway answered {(int)response.StatusCode} {response.ReasonPhrase}{(detail is null ? "" : $": {detail}")}");
+    }
+}
+
+public sealed class GatewayException(string message) : Exception(message);

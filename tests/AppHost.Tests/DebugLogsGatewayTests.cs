@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using PrivateBox.Factory.Contracts;
+
+// Each class here starts the whole suite; one at a time keeps a 2-core machine within the start timeout.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace PrivateBox.Factory.AppHost.Tests;
+
+/// <summary>Debug bundles through the gateway as units and stations reach them, on the bare path and below it.</summary>
+public sealed class DebugLogsGatewayTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"pbf-apphost-{Guid.NewGuid():N}");
+    private DistributedApplication? _app;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDir);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Infrastructure:Mode=Local", $"--Infrastructure:DataDir={_dataDir}"]);
+        _app = await builder.BuildAsync();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await _app.StartAsync(cts.Token);
+    }
+
+    [Fact]
+    public async Task A_unit_uploads_to_the_bare_path_and_a_station_lists_and_downloads_through_the_gateway()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await _app!.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
+        var unit = _app.CreateHttpClient(ResourceNames.Gateway);
+        unit.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-factory-token");
+        var station = _app.CreateHttpClient(ResourceNames.Gateway);
+        station.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-station-key");
+
+        var upload = await unit.PostAsJsonAsync("/api/debug-logs",
+            new { mac = "02-AB-CD-EF-09-99", entries = new Dictionary<string, string> { ["bootstrap.log"] = "PASSWORD=x1\n" } });
+        var list = await station.GetAsync("/api/debug-logs?mac=02abcdef0999");
+        var id = JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var download = await station.GetAsync($"/api/debug-logs/{id}");
+
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(id, JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/gzip", download.Content.Headers.ContentType?.MediaType);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

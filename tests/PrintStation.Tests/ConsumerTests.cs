@@ -1,0 +1,85 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateBox.Factory.Services.PrintStation.Station;
+
+namespace PrivateBox.Factory.PrintStation.Tests;
+
+/// <summary>The station's wiring with MassTransit's in-memory test harness in place of RabbitMQ.</summary>
+public sealed class ConsumerTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("print-consumer-").FullName;
+    private StationHost _host = null!;
+    private ITestHarness _harness = null!;
+    private LabelStation _station = null!;
+
+    public Task InitializeAsync()
+    {
+        _host = new StationHost(new Dictionary<string, string?>
+        {
+            // Nothing listens on the discard port: lookups fail fast and the flow waits for the operator.
+            ["PrintStation:GatewayUrl"] = "http://127.0.0.1:9",
+            ["PrintStation:Printer:Kind"] = "Folder",
+            ["PrintStation:Printer:Folder"] = _folder,
+        }, services => services.AddMassTransitTestHarness());
+        _harness = _host.Services.GetTestHarness();
+        _station = _host.Services.GetRequiredService<LabelStation>();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Arrival_on_the_label_port_starts_a_flow()
+    {
+        await _harness.Bus.Publish(Arrival(PortRole.Label, "02:00:00:00:00:01"));
+
+        Assert.True(await _harness.Consumed.Any<PortLinkedUp>());
+        var view = _station.View();
+        Assert.NotEqual(Phases.Idle, view.Phase);
+        Assert.Equal("02:00:00:00:00:01", view.Mac);
+    }
+
+    [Fact]
+    public async Task Arrivals_on_other_ports_are_ignored()
+    {
+        foreach (var role in new[] { PortRole.Build, PortRole.Debug, PortRole.Uplink, PortRole.Server })
+        {
+            await _harness.Bus.Publish(Arrival(role, "02:00:00:00:00:02"));
+            Assert.True(await _harness.Consumed.Any<PortLinkedUp>(m => m.Context.Message.Role == role));
+        }
+
+        Assert.Equal(Phases.Idle, _station.View().Phase);
+        Assert.Empty(_station.View().Queue);
+    }
+
+    [Fact]
+    public async Task Same_event_twice_does_one_thing_and_a_second_unit_waits_in_the_queue()
+    {
+        foreach (var mac in new[] { "02-00-00-00-00-03", "02:00:00:00:00:03", "0200.0000.0004" })
+            await _harness.Bus.Publish(Arrival(PortRole.Label, mac));
+
+        for (var i = 0; i < 100 && _harness.Consumed.Select<PortLinkedUp>().Count() < 3; i++) await Task.Delay(50);
+        Assert.Equal(3, _harness.Consumed.Select<PortLinkedUp>().Count());
+
+        var view = _station.View();
+        Assert.Equal("02:00:00:00:00:03", view.Mac);
+        Assert.Equal(["02:00:00:00:00:04"], Assert.Single(view.Queue).Macs);
+    }
+
+    [Fact]
+    public async Task Printer_state_is_published_at_start()
+    {
+        Assert.True(await _harness.Published.Any<PrinterStatusChanged>(m => m.Context.Message.State == "ready"));
+    }
+
+    private static PortLinkedUp Arrival(PortRole role, string mac) => new()
+    {
+        SwitchId = "procurve", Port = role == PortRole.Label ? 21 : 3, IfIndex = 21, Role = role, Macs = [mac],
+        DetectedAt = DateTimeOffset.UtcNow, Source = DetectionSource.Trap,
+    };
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}

@@ -1,0 +1,106 @@
+extern alias unitapi;
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PrivateBox.Factory.PrintStation.Tests;
+
+/// <summary>The real Unit API on Kestrel (loopback) with its own database on the test PostgreSQL.</summary>
+public sealed class UnitApiHost(string connectionString) : WebApplicationFactory<unitapi::Program>
+{
+    public string ConnectionString => connectionString;
+
+    public string Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:factorydb", connectionString);
+        builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+    }
+}
+
+/// <summary>The print station on Kestrel (loopback), talking to a gateway, a printer and the test RabbitMQ.</summary>
+public sealed class StationHost(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+{
+    public string Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureServices(services);
+    }
+}
+
+/// <summary>The real gateway, run from its build output as its own process, routing to the Unit API.</summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    public string Url { get; }
+
+    private GatewayProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public static async Task<GatewayProcess> StartAsync(string unitApiUrl)
+    {
+        var configuration = typeof(GatewayProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value;
+        var folder = Path.Combine(TestServers.RepoRoot, "Gateway", "bin", configuration!, "net10.0");
+        var url = $"http://127.0.0.1:{TestServers.FreePort()}";
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(folder, "Gateway.dll"));
+        start.Environment["ASPNETCORE_URLS"] = url;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["services__unitapi__http__0"] = unitApiUrl;
+        foreach (var other in new[] { "cdn", "debugcollector", "switchmonitor" }) start.Environment[$"services__{other}__http__0"] = "http://127.0.0.1:9";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var gateway = new GatewayProcess(process, url);
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The gateway exited with {process.ExitCode}.");
+            try
+            {
+                if ((await http.GetAsync($"{url}/health")).IsSuccessStatusCode) return gateway;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        await gateway.DisposeAsync();
+        throw new TimeoutException("The gateway did not become healthy in 30 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
