@@ -17,10 +17,6 @@ TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the
 TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
 TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync uploads with curl
 TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
-
-TEST_PACKAGES+=(snmpd snmp)  # SwitchMonitor: net-snmp agent and snmptrap as the real switch peer
-TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback as the unit
-PACKAGED_SERVICES=(postgresql rabbitmq-server)
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
 
 # PrintStation: a monospace font for labels; Chromium drives the kiosk in tests; CUPS lp for office printers.
