@@ -18,7 +18,7 @@ public class LinkTests
         s.Switch.Plug(21, "aa:bb:cc:00:02:21");
         await SnmpSwitchTraps.LinkUpAsync(s, 21);
 
-        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(2));
+        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(10));
         Assert.Equal((21, DetectionSource.Trap), (up.Port, up.Source));
     }
 
@@ -32,7 +32,7 @@ public class LinkTests
         s.Switch.Plug(22, "aa:bb:cc:00:02:22");
         await SnmpSwitchTraps.LinkUpAsync(s, 22, version: "1");
 
-        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(2));
+        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(10));
         Assert.Equal((22, PortRole.Debug, DetectionSource.Trap), (up.Port, up.Role, up.Source));
         Assert.Equal(2, s.Monitor.Services.GetRequiredService<TrapReceiver>().Dropped);
     }
@@ -42,7 +42,7 @@ public class LinkTests
     {
         await using var s = await Scenario.StartAsync();
         s.Switch.Plug(21, "aa:bb:cc:00:03:21");
-        await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(5));
+        await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15));
 
         s.Switch.Unplug(21);
         await s.Monitor.WaitForStatusAsync(st => st.Ports.Single(p => p.Port == 21).Link == "down", TimeSpan.FromSeconds(2));
@@ -57,7 +57,7 @@ public class LinkTests
     {
         await using var s = await Scenario.StartAsync();
         s.Switch.Plug(21, "aa:bb:cc:00:04:21");
-        await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(5));
+        await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15));
 
         s.Switch.Unplug(21);
         await SnmpSwitchTraps.LinkDownAsync(s, 21);
@@ -65,6 +65,6 @@ public class LinkTests
         Assert.Equal((21, PortRole.Label), (down.Port, down.Role));
 
         s.Switch.Plug(21, "aa:bb:cc:00:04:21");
-        Assert.Equal(21, (await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(5))).Port);
+        Assert.Equal(21, (await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15))).Port);
     }
 }

@@ -10,12 +10,12 @@ public class ResilienceTests
         Assert.Equal("Healthy", await s.Monitor.HealthAsync());
 
         s.Switch.Freeze();
-        var frozen = await s.Monitor.WaitForStatusAsync(st => st.State == "Unreachable", TimeSpan.FromSeconds(5));
+        var frozen = await s.Monitor.WaitForStatusAsync(st => st.State == "Unreachable", TimeSpan.FromSeconds(20));
         Assert.NotNull(frozen.LastError);
         Assert.Equal("Degraded", await s.Monitor.HealthAsync());
 
         s.Switch.Thaw();
-        await s.Monitor.WaitForStatusAsync(st => st.State == "Healthy", TimeSpan.FromSeconds(5));
+        await s.Monitor.WaitForStatusAsync(st => st.State == "Healthy", TimeSpan.FromSeconds(15));
         Assert.Equal("Healthy", await s.Monitor.HealthAsync());
     }
 
@@ -25,7 +25,7 @@ public class ResilienceTests
         await using var s = await Scenario.StartAsync();
         s.Relay.Cut();
         s.Switch.Plug(21, "aa:bb:cc:00:05:21");
-        await s.Monitor.WaitForStatusAsync(st => st.Ports.Single(p => p.Port == 21).Macs.Count == 1, TimeSpan.FromSeconds(5));
+        await s.Monitor.WaitForStatusAsync(st => st.Ports.Single(p => p.Port == 21).Macs.Count == 1, TimeSpan.FromSeconds(15));
         await s.Events.AssertNoneAsync(TimeSpan.FromSeconds(3));
 
         s.Relay.Restore();
@@ -39,13 +39,13 @@ public class ResilienceTests
     {
         await using var s = await Scenario.StartAsync();
         s.Switch.Plug(21, "aa:bb:cc:00:06:21");
-        await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(5));
+        await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15));
 
         await s.StopMonitorAsync();
         s.Switch.Plug(22, "aa:bb:cc:00:06:22"); // arrives while the monitor is away
         await s.StartMonitorAsync();
 
-        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(5));
+        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15));
         Assert.Equal((22, PortRole.Debug), (up.Port, up.Role));
         await s.Events.AssertNoneAsync(TimeSpan.FromSeconds(2));
     }
@@ -56,7 +56,7 @@ public class ResilienceTests
         await using var s = await Scenario.StartAsync();
         s.Relay.Cut();
         s.Switch.Plug(21, "aa:bb:cc:00:07:21");
-        await s.Monitor.WaitForStatusAsync(st => st.Ports.Single(p => p.Port == 21).Macs.Count == 1, TimeSpan.FromSeconds(5));
+        await s.Monitor.WaitForStatusAsync(st => st.Ports.Single(p => p.Port == 21).Macs.Count == 1, TimeSpan.FromSeconds(15));
         await s.StopMonitorAsync();
 
         s.Relay.Restore();

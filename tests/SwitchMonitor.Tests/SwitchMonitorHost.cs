@@ -40,8 +40,8 @@ public sealed class SwitchMonitorHost(string switchId, int snmpPort, int trapPor
         builder.UseSetting("SwitchMonitor:BuildPollInterval", timings.Build.ToString());
         builder.UseSetting("SwitchMonitor:FastPollInterval", timings.Fast.ToString());
         builder.UseSetting("SwitchMonitor:FlapWindow", timings.Flap.ToString());
-        builder.UseSetting("SwitchMonitor:Timeout", "00:00:00.300");
-        builder.UseSetting("SwitchMonitor:Retries", "0");
+        builder.UseSetting("SwitchMonitor:Timeout", "00:00:01");
+        builder.UseSetting("SwitchMonitor:Retries", "2");
         builder.UseSetting("SwitchMonitor:StateDirectory", stateDirectory);
         builder.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(Logs)));
     }
