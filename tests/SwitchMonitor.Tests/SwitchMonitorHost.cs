@@ -98,7 +98,15 @@ public sealed class Scenario : IAsyncDisposable
             StateDirectory = Directory.CreateTempSubdirectory("pb-switchmonitor-").FullName,
             Timings = timings ?? new MonitorTimings(),
         };
-        await scenario.StartMonitorAsync();
+        try
+        {
+            await scenario.StartMonitorAsync();
+        }
+        catch
+        {
+            await scenario.DisposeAsync(); // a failed start leaves no snmpd behind
+            throw;
+        }
         return scenario;
     }
 
