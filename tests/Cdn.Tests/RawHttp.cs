@@ -17,8 +17,16 @@ public static class RawHttp
         if (body is not null) await stream.WriteAsync(body);
         if (closeEarly)
         {
-            tcp.Client.Close(0);
-            return (0, "");
+            // The client stops sending mid-body (FIN, not RST: a reset could discard the request before the
+            // server reads it) and waits for whatever the server answers.
+            tcp.Client.Shutdown(SocketShutdown.Send);
+            using var cut = new StreamReader(stream, Encoding.Latin1);
+            try
+            {
+                var answer = await cut.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                return (answer.Length >= 12 ? int.Parse(answer.AsSpan(9, 3)) : 0, answer);
+            }
+            catch (IOException) { return (0, ""); } // the server may reset a connection whose request it gave up on
         }
         using var reader = new StreamReader(stream, Encoding.Latin1);
         var response = await reader.ReadToEndAsync();

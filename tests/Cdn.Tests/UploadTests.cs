@@ -97,12 +97,14 @@ public sealed class UploadTests(CdnSuite suite)
         });
         listener.Start();
 
-        await RawHttp.SendAsync(suite.GatewayAddress, "PUT", $"/cdn/{asset}",
+        // Straight to the Cdn: the gateway may drop a request whose client stops mid-body before forwarding
+        // it at all, and this test is about the Cdn's own handling of a cut body.
+        var (status, answer) = await RawHttp.SendAsync(suite.CdnAddress, "PUT", $"/cdn/{asset}",
             $"Authorization: Bearer {CdnSuite.AdminKey}\r\nContent-Digest: {DigestOf(full)}\r\nContent-Length: {full.Length}\r\n",
             full[..700_000], closeEarly: true);
 
         for (var i = 0; i < 100 && Volatile.Read(ref interrupted) == 0; i++) await Task.Delay(100);
-        Assert.True(interrupted > 0);
+        Assert.True(interrupted > 0, $"answer {status}: {answer}");
         Assert.Empty(Leftovers(asset));
         using var client = suite.Client();
         Assert.Equal(old, await client.GetByteArrayAsync($"/cdn/{asset}"));
