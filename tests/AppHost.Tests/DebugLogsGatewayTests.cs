@@ -7,30 +7,20 @@ using PrivateBox.Factory.Contracts;
 namespace PrivateBox.Factory.AppHost.Tests;
 
 /// <summary>Debug bundles through the gateway as units and stations reach them, on the bare path and below it.</summary>
-public sealed class DebugLogsGatewayTests : IAsyncLifetime
+[Collection("suite")]
+public sealed class DebugLogsGatewayTests(SuiteFixture suite)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"pbf-apphost-{Guid.NewGuid():N}");
-    private DistributedApplication? _app;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dataDir);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=Local", $"--Infrastructure:DataDir={_dataDir}"]);
-        _app = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(StartTimeout);
-        await _app.StartAsync(cts.Token);
-    }
+    private DistributedApplication App => suite.App;
+    private static TimeSpan StartTimeout => SuiteFixture.StartTimeout;
 
     [Fact]
     public async Task A_unit_uploads_to_the_bare_path_and_a_station_lists_and_downloads_through_the_gateway()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        await _app!.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
-        var unit = _app.CreateHttpClient(ResourceNames.Gateway);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
+        var unit = App.CreateHttpClient(ResourceNames.Gateway);
         unit.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-factory-token");
-        var station = _app.CreateHttpClient(ResourceNames.Gateway);
+        var station = App.CreateHttpClient(ResourceNames.Gateway);
         station.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-station-key");
 
         var upload = await unit.PostAsJsonAsync("/api/debug-logs",
@@ -44,11 +34,5 @@ public sealed class DebugLogsGatewayTests : IAsyncLifetime
         Assert.Equal(id, JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid());
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/gzip", download.Content.Headers.ContentType?.MediaType);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null) await _app.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

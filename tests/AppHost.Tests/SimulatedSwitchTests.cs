@@ -6,28 +6,19 @@ using PrivateBox.Factory.Contracts;
 namespace PrivateBox.Factory.AppHost.Tests;
 
 /// <summary>With no switch configured the suite runs the simulated one: plugging a MAC by hand shows through the gateway.</summary>
-public sealed class SimulatedSwitchTests : IAsyncLifetime
+[Collection("suite")]
+public sealed class SimulatedSwitchTests(SuiteFixture suite)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"pbf-apphost-{Guid.NewGuid():N}");
-    private DistributedApplication? _app;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dataDir);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=Local", $"--Infrastructure:DataDir={_dataDir}"]);
-        _app = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(StartTimeout);
-        await _app.StartAsync(cts.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
-    }
+    private DistributedApplication App => suite.App;
+    private static TimeSpan StartTimeout => SuiteFixture.StartTimeout;
 
     [Fact]
     public async Task Mac_plugged_into_port_21_of_the_simulator_shows_in_the_switch_status_through_the_gateway()
     {
-        var control = _app!.CreateHttpClient("switchsimulator");
-        var gateway = _app!.CreateHttpClient(ResourceNames.Gateway);
+        using (var cts = new CancellationTokenSource(StartTimeout))
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
+        var control = App.CreateHttpClient("switchsimulator");
+        var gateway = App.CreateHttpClient(ResourceNames.Gateway);
 
         var plug = await control.PostAsync("/ports/21/plug?mac=02-AB-CD-EF-21-21", null);
         Assert.Equal(HttpStatusCode.OK, plug.StatusCode);
@@ -43,11 +34,5 @@ public sealed class SimulatedSwitchTests : IAsyncLifetime
         Assert.Equal("up", port21.GetProperty("link").GetString());
         Assert.Equal("02:ab:cd:ef:21:21", port21.GetProperty("macs")[0].GetString());
         Assert.Equal((int)PortRole.Label, port21.GetProperty("role").GetInt32());
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null) await _app.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

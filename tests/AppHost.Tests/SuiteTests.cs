@@ -6,21 +6,11 @@ using PrivateBox.Factory.Contracts;
 namespace PrivateBox.Factory.AppHost.Tests;
 
 /// <summary>The whole suite as `dotnet run --project AppHost` starts it, with its own local servers in a throwaway folder.</summary>
-public sealed class SuiteTests : IAsyncLifetime
+[Collection("suite")]
+public sealed class SuiteTests(SuiteFixture suite)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"pbf-apphost-{Guid.NewGuid():N}");
-    private DistributedApplication? _app;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_dataDir);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=Local", $"--Infrastructure:DataDir={_dataDir}"]);
-        _app = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(StartTimeout);
-        await _app.StartAsync(cts.Token);
-    }
+    private DistributedApplication App => suite.App;
+    private static TimeSpan StartTimeout => SuiteFixture.StartTimeout;
 
     [Fact]
     public async Task Every_resource_becomes_healthy_and_a_heartbeat_through_the_gateway_is_readable_through_it()
@@ -28,9 +18,9 @@ public sealed class SuiteTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(StartTimeout);
         foreach (var resource in new[] { ResourceNames.Postgres, ResourceNames.Messaging, ResourceNames.UnitApi, ResourceNames.Cdn,
                      ResourceNames.SwitchMonitor, ResourceNames.DebugCollector, ResourceNames.PrintStation, ResourceNames.Gateway })
-            await _app!.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
 
-        var gateway = _app!.CreateHttpClient(ResourceNames.Gateway);
+        var gateway = App.CreateHttpClient(ResourceNames.Gateway);
         gateway.DefaultRequestHeaders.Authorization = new("Bearer", "dev-factory-token");
         var heartbeat = await gateway.PostAsJsonAsync("/api/heartbeat",
             new { mac_wan = "02-AB-CD-EF-01-23", status = "building", stage = "Phase 1", timestamp = DateTimeOffset.UtcNow });
@@ -44,11 +34,5 @@ public sealed class SuiteTests : IAsyncLifetime
         // The gateway forwards the client address, so the unit's IP is recorded.
         Assert.False(string.IsNullOrEmpty(body.GetProperty("ip_address").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/")).StatusCode);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null) await _app.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
