@@ -25,7 +25,9 @@ redact_stream() {
   local line secret
   while IFS= read -r line || [ -n "$line" ]; do
     # Until both passwords are known, every line looks again: the next one may be the one that prints them.
-    if [ -z "${SERVICES_PASSWORD:-}" ] && [ -r "$PRIVATEBOX_CONFIG" ]; then load_passwords || true; fi
+    if { [ -z "${ADMIN_PASSWORD:-}" ] || [ -z "${SERVICES_PASSWORD:-}" ]; } && [ -r "$PRIVATEBOX_CONFIG" ]; then
+      load_passwords || true
+    fi
     for secret in "${REDACT_SECRETS[@]}"; do [ -n "$secret" ] && line=${line//"$secret"/[redacted]}; done
     printf '%s\n' "$line"
   done

@@ -58,10 +58,9 @@ log() {
   printf '%s\n' "$line" >&2
 }
 
-# Reads KEY="value" from the bootstrap's generated config without executing it.
+# Reads KEY="value" from the text of the bootstrap's generated config without executing it.
 config_value() {
-  local file=$1 key=$2 line value
-  [ -r "$file" ] || return 1
+  local text=$1 key=$2 line value
   while IFS= read -r line || [ -n "$line" ]; do
     if [[ $line =~ ^[[:space:]]*(export[[:space:]]+)?${key}=(.*)$ ]]; then
       value=${BASH_REMATCH[2]}
@@ -69,14 +68,17 @@ config_value() {
       printf '%s' "$value"
       return 0
     fi
-  done <"$file"
+  done <<<"$text"
   return 1
 }
 
 # Learns the generated passwords (for redaction and the report) once the bootstrap has written them.
+# The file is read once, so both come from the same version of it even while the bootstrap is still writing it.
 load_passwords() {
-  ADMIN_PASSWORD=$(config_value "$PRIVATEBOX_CONFIG" ADMIN_PASSWORD) || ADMIN_PASSWORD=
-  SERVICES_PASSWORD=$(config_value "$PRIVATEBOX_CONFIG" SERVICES_PASSWORD) || SERVICES_PASSWORD=
+  local text
+  text=$(cat "$PRIVATEBOX_CONFIG" 2>/dev/null) || text=
+  ADMIN_PASSWORD=$(config_value "$text" ADMIN_PASSWORD) || ADMIN_PASSWORD=
+  SERVICES_PASSWORD=$(config_value "$text" SERVICES_PASSWORD) || SERVICES_PASSWORD=
   REDACT_SECRETS=("$ADMIN_PASSWORD" "$SERVICES_PASSWORD")
   [ -n "$ADMIN_PASSWORD" ] && [ -n "$SERVICES_PASSWORD" ]
 }

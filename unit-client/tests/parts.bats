@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The unit client's parts on their own: asset seeding from a CDN stand-in (with byte ranges), the first-boot
-# hook, the self-test's checks, JSON text and password redaction.
+# hook, the self-test's checks, JSON text and password redaction (also of a config caught half written).
 
 load helpers
 
@@ -165,4 +165,18 @@ CONF
   [ ! -e /tmp/unitclient-pwned ]
   log "admin Zq8*Lm2+Xr7=Pw4@Hk9n and Zq8XLm2+Xr7=Pw4@Hk9n and services \$(touch /tmp/unitclient-pwned)"
   grep -qF 'admin [redacted] and Zq8XLm2+Xr7=Pw4@Hk9n and services [redacted]' "$FACTORY_LOG"
+}
+
+@test "the bootstrap log masks a password even when the config was caught half written" {
+  local out="$BATS_TEST_TMPDIR/bootstrap.out" admin="alpha-bravo-charlie-$RANDOM" services="Zq8*Lm2+Xr7=Pw4@Hk9n$RANDOM"
+  # The filter first sees a config with only the services password, then the whole one.
+  printf 'SERVICES_PASSWORD="%s"\n' "$services" >"$PRIVATEBOX_CONFIG"
+  {
+    echo "Phase 1: Host preparation started"
+    until grep -q 'Phase 1' "$out" 2>/dev/null; do sleep 0.05; done
+    printf 'ADMIN_PASSWORD="%s"\nSERVICES_PASSWORD="%s"\n' "$admin" "$services" >"$PRIVATEBOX_CONFIG"
+    echo "admin password is $admin, services $services"
+  } | bash -c 'source "$1" && factory_load_config && redact_stream' _ "$UNIT_CLIENT/factory-build.sh" >"$out"
+  cat "$out"
+  [ "$(tail -1 "$out")" = "admin password is [redacted], services [redacted]" ]
 }
