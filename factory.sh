@@ -70,8 +70,15 @@ cmd_test() {
   test_servers_start
   trap test_servers_stop EXIT
   dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
+  rm -f "$ROOT"/TestResults/*.trx
+  local rc=0
   dotnet test PrivateBox.Factory.sln -c Debug --no-build --nologo \
-    --logger "console;verbosity=normal" --results-directory "$ROOT/TestResults" "$@"
+    --logger "console;verbosity=normal" --logger trx --results-directory "$ROOT/TestResults" "$@" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    log "dotnet test failed; the failures:"
+    python3 scripts/test-failures.py "$ROOT/TestResults"
+    return "$rc"
+  fi
   log "unit-client: shellcheck and bats"
   unit-client/tests/run.sh
 }

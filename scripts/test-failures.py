@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+"""Lists the failed tests of a `dotnet test` run from its .trx files, with their messages, so a run whose
+console output is long still ends with what failed. Usage: test-failures.py <results-dir>"""
+import glob
+import sys
+import xml.etree.ElementTree as ET
+
+NS = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+failed = 0
+for path in sorted(glob.glob(f"{sys.argv[1]}/*.trx")):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", NS):
+        if result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
+            continue
+        failed += 1
+        message = result.findtext(".//t:Message", "", NS).strip()
+        stack = result.findtext(".//t:StackTrace", "", NS).strip()
+        print(f"FAILED {result.get('testName')} ({result.get('duration')})")
+        for line in (message + "\n" + stack).strip().splitlines()[:40]:
+            print(f"    {line}")
+print(f"{failed} failed test(s)")
