@@ -6,6 +6,7 @@ using PrivateBox.Factory.ServiceDefaults.Security;
 using PrivateBox.Factory.Services.UnitApi.Credentials;
 using PrivateBox.Factory.Services.UnitApi.Dashboard;
 using PrivateBox.Factory.Services.UnitApi.Dashboard.Consumers;
+using PrivateBox.Factory.Services.UnitApi.Heartbeats;
 using PrivateBox.Factory.Services.UnitApi.Data;
 using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using PrivateBox.Factory.Services.UnitApi.Outbox;
@@ -18,12 +19,26 @@ public static class Extensions
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddFactoryKeys();
-        // One connection pool for EF Core and the heartbeat's direct call. Nothing sets session state, so a
+        // One connection pool for EF Core and the other direct calls. Nothing sets session state, so a
         // returned connection needs no reset round trip; repeated statements are prepared once per connection.
         builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: dataSource =>
         {
             dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(dataSource.ConnectionStringBuilder.MaxAutoPrepare, 20);
+        });
+        // Heartbeats are many tiny independent statements: on a pool of its own with multiplexing, concurrent ones
+        // share connections and network writes (bench/heartbeats.sh measured about 15% more per second).
+        builder.Services.AddKeyedSingleton(HeartbeatApi.DataSource, (services, _) =>
+        {
+            var connection = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(ResourceNames.Database))
+            {
+                Multiplexing = true,
+                NoResetOnClose = true,
+            };
+            connection.MaxAutoPrepare = Math.Max(connection.MaxAutoPrepare, 20);
+            return new NpgsqlDataSourceBuilder(connection.ConnectionString)
+                .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+                .Build();
         });
         builder.Services.AddDbContextPool<FactoryDb>((services, db) => db
             .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
