@@ -19,9 +19,11 @@ TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync upl
 TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
 
-# PrintStation: a monospace font for labels; Chromium drives the kiosk in tests; CUPS lp for office printers.
-RUN_PACKAGES+=(fonts-dejavu-core)
-TEST_PACKAGES+=(fonts-dejavu-core chromium)
+# PrintStation: a monospace font for labels; CUPS lp/lpstat for office printers; in tests Chromium drives the kiosk
+# and a private cupsd on loopback is the office printer.
+RUN_PACKAGES+=(fonts-dejavu-core cups-client)
+TEST_PACKAGES+=(fonts-dejavu-core chromium cups-daemon cups-client)
+PACKAGED_SERVICES+=(cups.socket cups.path cups)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 

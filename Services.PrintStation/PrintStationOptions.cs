@@ -59,6 +59,9 @@ public sealed class PrinterOptions
     /// <summary>The CUPS queue for <see cref="PrinterKind.Cups"/>; the default destination when empty.</summary>
     public string Queue { get; set; } = "";
 
+    /// <summary>The CUPS server ("host" or "host:port") for <see cref="PrinterKind.Cups"/>; the local one when empty.</summary>
+    public string Server { get; set; } = "";
+
     /// <summary>Where the folder printer writes; relative to the content root.</summary>
     public string Folder { get; set; } = "label-output";
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -6,12 +6,23 @@ namespace PrivateBox.Factory.Services.PrintStation.Printers;
 /// <summary>An office printer through CUPS: the label as PDF piped to <c>lp</c> (never written to a file here).</summary>
 public sealed class CupsPrinter(PrinterOptions options) : ILabelPrinter
 {
-    public string Description => $"CUPS queue {(options.Queue.Length > 0 ? options.Queue : "(default)")}";
+    public string Description => $"CUPS queue {(options.Queue.Length > 0 ? options.Queue : "(default)")}"
+        + (options.Server.Length > 0 ? $" on {options.Server}" : "");
 
     public async Task<PrinterState> CheckAsync(CancellationToken ct)
     {
-        var args = options.Queue.Length > 0 ? new[] { "-p", options.Queue } : ["-d"];
-        var (exit, output) = await RunAsync("lpstat", args, null, ct);
+        var queue = options.Queue;
+        if (queue.Length == 0)
+        {
+            // "system default destination: NAME", or "no system default destination" (exit code 0 either way).
+            var (found, answer) = await RunAsync("lpstat", [.. ServerArgs(), "-d"], null, ct);
+            if (found is null) return new PrinterState("unreachable", "lpstat did not answer");
+            const string prefix = "system default destination:";
+            var line = answer.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+            if (found != 0 || line is null) return new PrinterState("unreachable", found != 0 ? answer.Trim() : "no default CUPS destination");
+            queue = line[prefix.Length..].Trim();
+        }
+        var (exit, output) = await RunAsync("lpstat", [.. ServerArgs(), "-p", queue], null, ct);
         if (exit is null) return new PrinterState("unreachable", "lpstat did not answer");
         if (exit != 0) return new PrinterState("unreachable", output.Trim());
         return output.Contains("disabled", StringComparison.OrdinalIgnoreCase) ? new PrinterState("paused", output.Trim()) : PrinterState.Ready;
@@ -19,12 +30,15 @@ public sealed class CupsPrinter(PrinterOptions options) : ILabelPrinter
 
     public async Task PrintAsync(LabelContent label, LabelLayout layout, CancellationToken ct)
     {
-        var args = new List<string> { "-t", $"PrivateBox {label.Serial}" };
+        var args = ServerArgs();
+        args.AddRange(["-t", $"PrivateBox {label.Serial}"]);
         if (options.Queue.Length > 0) args.AddRange(["-d", options.Queue]);
         var (exit, output) = await RunAsync("lp", args, SkiaLabel.Pdf(layout), ct);
         if (exit is null) throw new PrinterException("lp did not answer in time.");
         if (exit != 0) throw new PrinterException($"lp failed: {output.Trim()}");
     }
+
+    private List<string> ServerArgs() => options.Server.Length > 0 ? ["-h", options.Server] : [];
 
     private async Task<(int? Exit, string Output)> RunAsync(string file, IEnumerable<string> args, byte[]? input, CancellationToken ct)
     {
@@ -35,10 +49,17 @@ public sealed class CupsPrinter(PrinterOptions options) : ILabelPrinter
         try
         {
             using var process = Process.Start(start)!;
-            if (input is not null) await process.StandardInput.BaseStream.WriteAsync(input, timeout.Token);
-            process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+            try
+            {
+                if (input is not null) await process.StandardInput.BaseStream.WriteAsync(input, timeout.Token);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // lp refused the job before reading it (no such queue, say): its exit code and message tell why.
+            }
             await process.WaitForExitAsync(timeout.Token);
             return (process.ExitCode, await stdout + await stderr);
         }

@@ -47,8 +47,15 @@ public sealed class LineServices : IAsyncDisposable
             context.Response.StatusCode = body is null ? 503 : 200;
             context.Response.ContentType = "application/json";
             var bytes = Encoding.UTF8.GetBytes(body ?? "{}");
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            try
+            {
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            }
+            catch (HttpListenerException)
+            {
+                // The dashboard gave up on this answer (its health check timed out); serve the next one.
+            }
         }
     }
 
