@@ -46,6 +46,10 @@ public static class Extensions
         builder.Services.AddSingleton<LabelStation>();
         // Each station has its own queue, so every station (and no other service) sees every port event.
         var stationId = builder.Configuration[$"{PrintStationOptions.Section}:StationId"] ?? new PrintStationOptions().StationId;
-        builder.AddFactoryMessaging(bus => bus.AddConsumer<PortLinkedUpConsumer>().Endpoint(e => e.Name = $"print-station-{stationId}"));
+        builder.AddFactoryMessaging(bus =>
+        {
+            bus.AddConsumer<PortLinkedUpConsumer>().Endpoint(e => e.Name = $"print-station-{stationId}");
+            bus.AddConsumer<PortLinkedDownConsumer>().Endpoint(e => e.Name = $"print-station-{stationId}");
+        });
     }
 }

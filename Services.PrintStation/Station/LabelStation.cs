@@ -15,9 +15,11 @@ public sealed partial class LabelStation(
     IServiceScopeFactory scopes, ILabelPrinter printer, PrinterMonitor monitor, IBus bus, TimeProvider clock,
     IOptions<PrintStationOptions> options, IHostApplicationLifetime lifetime, ILogger<LabelStation> logger)
 {
-    private sealed class Flow(IReadOnlyList<string> macs)
+    private sealed class Flow(IReadOnlyList<string> macs, int? port)
     {
         public IReadOnlyList<string> Macs { get; } = macs;
+        public int? Port { get; } = port;
+        public bool Unplugged { get; set; }
         public StationUnit? Unit { get; set; }
         public LabelContent? Label { get; set; }
         public LabelLayout? Layout { get; set; }
@@ -40,7 +42,7 @@ public sealed partial class LabelStation(
     private CancellationToken Stopping => lifetime.ApplicationStopping;
 
     /// <summary>A unit appeared on the label port. Idempotent: a MAC already current or queued is ignored.</summary>
-    public void Arrive(IReadOnlyList<string> macs)
+    public void Arrive(IReadOnlyList<string> macs, int? port = null)
     {
         var normalized = macs.Select(Normalize).Where(m => m.Length > 0).Distinct().ToList();
         if (normalized.Count == 0) return;
@@ -52,11 +54,34 @@ public sealed partial class LabelStation(
                 LogDuplicateArrival(logger, string.Join(",", normalized));
                 return;
             }
-            _queue.Add(new QueuedArrival(normalized, clock.GetUtcNow()));
+            _queue.Add(new QueuedArrival(normalized, clock.GetUtcNow(), port));
             Touch();
         }
         StartNext();
     }
+
+    /// <summary>
+    /// The label port <paramref name="port"/> went down: the unit on it was unplugged. A waiting arrival from that port
+    /// leaves the queue; the current unit's flow ends if nothing was printed yet (its credentials stay), otherwise the
+    /// operator still answers for the label in hand.
+    /// </summary>
+    public void Leave(int port)
+    {
+        Func<Task>? next = null;
+        lock (_lock)
+        {
+            var removed = _queue.RemoveAll(q => q.Port == port);
+            if (_flow is { } flow && flow.Port == port)
+            {
+                flow.Unplugged = true;
+                if (_phase is Phases.AskPrint or Phases.PrinterProblem or Phases.LookupFailed) next = Unplugged();
+            }
+            if (removed > 0) Touch();
+        }
+        next?.Invoke();
+    }
+
+    private Func<Task> Unplugged() => Finish("skipped", "Unplugged before printing — the credentials are kept; replug the unit to label it");
 
     /// <summary>
     /// The operator pressed a button (yes, no, or a misprint reason) on the question of <paramref name="phase"/>.
@@ -113,7 +138,7 @@ public sealed partial class LabelStation(
             if (_flow is not null || _queue.Count == 0) return;
             var next = _queue[0];
             _queue.RemoveAt(0);
-            _flow = new Flow(next.Macs);
+            _flow = new Flow(next.Macs, next.Port);
             _last = null;
             SetPhase(Phases.LookingUp, "Looking up the unit…", null);
         }
@@ -132,7 +157,13 @@ public sealed partial class LabelStation(
         catch (Exception ex) when (ex is HttpRequestException or GatewayException or TaskCanceledException && !Stopping.IsCancellationRequested)
         {
             LogLookupFailed(logger, string.Join(",", flow.Macs), ex.Message);
-            lock (_lock) SetPhase(Phases.LookupFailed, "Could not reach the factory server. Try again?", ex.Message);
+            Func<Task>? left = null;
+            lock (_lock)
+            {
+                if (flow.Unplugged) left = Unplugged();
+                else SetPhase(Phases.LookupFailed, "Could not reach the factory server. Try again?", ex.Message);
+            }
+            left?.Invoke();
             return;
         }
 
@@ -155,6 +186,11 @@ public sealed partial class LabelStation(
         lock (_lock)
         {
             flow.Unit = unit;
+            if (flow.Unplugged)
+            {
+                Unplugged()();
+                return;
+            }
             flow.Label = label;
             flow.Layout = layout;
             SetPhase(Phases.AskPrint, $"Print label for unit {unit.Serial}?", null);

@@ -11,7 +11,7 @@ public sealed class PortLinkedUpConsumer(LabelStation station, IOptions<PrintSta
         var message = context.Message;
         var switchId = options.Value.SwitchId;
         if (message.Role == PortRole.Label && (string.IsNullOrEmpty(switchId) || switchId == message.SwitchId))
-            station.Arrive(message.Macs);
+            station.Arrive(message.Macs, message.Port);
         return Task.CompletedTask;
     }
 }

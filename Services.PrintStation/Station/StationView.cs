@@ -14,7 +14,7 @@ public sealed record StationView(
     StationResult? Last,
     IReadOnlyList<HistoryEntry> History);
 
-public sealed record QueuedArrival(IReadOnlyList<string> Macs, DateTimeOffset ArrivedAt);
+public sealed record QueuedArrival(IReadOnlyList<string> Macs, DateTimeOffset ArrivedAt, int? Port = null);
 
 public sealed record PrinterView(string State, string Text);
 

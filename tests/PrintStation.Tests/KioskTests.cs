@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PrivateBox.Factory.Services.PrintStation.Station;
 
 namespace PrivateBox.Factory.PrintStation.Tests;
 
@@ -179,6 +181,33 @@ public sealed class KioskTests(SuiteFixture suite) : IAsyncLifetime
         await Prompt($"Print label for unit {secondSerial}?");
         await Page.Keyboard.PressAsync("n");
         await Expect(Page.Locator("#queue li")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Unplugging_before_printing_ends_the_question_and_after_printing_the_operator_still_answers()
+    {
+        var (mac, _, serial) = await ReportReady();
+        var printed = suite.Printer.Labels.Count;
+
+        await suite.PlugIn(mac);
+        await Prompt($"Print label for unit {serial}?");
+        await suite.Unplug();
+        await Expect(Page.Locator("#last")).ToContainTextAsync("Unplugged before printing");
+        await Expect(Page.Locator("#prompt")).Not.ToHaveTextAsync($"Print label for unit {serial}?");
+        Assert.Equal(printed, suite.Printer.Labels.Count);
+        var unit = await (await suite.StationClient().GetAsync($"/api/units/{mac}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ready", unit.GetProperty("status").GetString());
+        Assert.Equal(Admin, unit.GetProperty("admin_password").GetString());
+
+        // Printed, then unplugged: the label is in the operator's hand and still needs an answer.
+        await suite.PlugIn(mac);
+        await Prompt($"Print label for unit {serial}?");
+        await Page.Keyboard.PressAsync("y");
+        await Prompt("Label printed successfully?");
+        suite.Station.Services.GetRequiredService<LabelStation>().Leave(21);
+        Assert.Equal(Phases.AskConfirm, suite.Station.Services.GetRequiredService<LabelStation>().View().Phase);
+        await Page.Keyboard.PressAsync("y");
+        await Expect(Page.Locator("#last")).ToContainTextAsync("Done — credentials deleted");
     }
 
     private async Task<(string Mac, string VmMac, string Serial)> ReportReady()

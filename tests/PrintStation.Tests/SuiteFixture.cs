@@ -95,6 +95,11 @@ public sealed class SuiteFixture : IAsyncLifetime
         DetectedAt = DateTimeOffset.UtcNow, Source = DetectionSource.Trap,
     });
 
+    public Task Unplug() => Bus.Publish(new PortLinkedDown
+    {
+        SwitchId = SwitchId, Port = 21, IfIndex = 21, Role = PortRole.Label, DetectedAt = DateTimeOffset.UtcNow,
+    });
+
     public Task Screenshot(string name) => Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, $"{name}.png"), FullPage = true });
 
     public async Task DisposeAsync()
