@@ -47,9 +47,6 @@ public static class Extensions
         // Each station has its own queue, so every station (and no other service) sees every port event.
         var stationId = builder.Configuration[$"{PrintStationOptions.Section}:StationId"] ?? new PrintStationOptions().StationId;
         builder.AddFactoryMessaging(bus =>
-        {
-            bus.AddConsumer<PortLinkedUpConsumer>().Endpoint(e => e.Name = $"print-station-{stationId}");
-            bus.AddConsumer<PortLinkedDownConsumer>().Endpoint(e => e.Name = $"print-station-{stationId}");
-        });
+            bus.AddConsumer<LabelPortConsumer>().Endpoint(e => e.Name = $"print-station-{stationId}"));
     }
 }
