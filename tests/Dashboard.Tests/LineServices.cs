@@ -17,7 +17,7 @@ public sealed class LineServices : IAsyncDisposable
 
     public LineServices()
     {
-        var port = FreePort();
+        var port = TestServers.FreePort();
         Url = $"http://127.0.0.1:{port}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -57,15 +57,6 @@ public sealed class LineServices : IAsyncDisposable
                 // The dashboard gave up on this answer (its health check timed out); serve the next one.
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()

@@ -35,9 +35,7 @@ public sealed class BrowserFixture : DashboardApi
     public static string Screenshot(string name)
     {
         // ./factory.sh test collects results in the repository's TestResults folder.
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root.Parent is not null && !File.Exists(Path.Combine(root.FullName, "PrivateBox.Factory.sln"))) root = root.Parent;
-        var dir = Path.Combine(Environment.GetEnvironmentVariable("FACTORY_TEST_RESULTS") ?? Path.Combine(root.FullName, "TestResults"), "dashboard");
+        var dir = Path.Combine(Environment.GetEnvironmentVariable("FACTORY_TEST_RESULTS") ?? Path.Combine(TestServers.RepoRoot, "TestResults"), "dashboard");
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name);
     }

@@ -15,7 +15,7 @@ public sealed class SshServer : IAsyncLifetime
     public string Root => Path.Combine(Dir, "unit");
     public string ClientKey => Path.Combine(Dir, "id_ed25519");
     public string User { get; } = Environment.UserName;
-    public int Port { get; } = FreePort();
+    public int Port { get; } = TestServers.FreePort();
     public string HostKeyFingerprint { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -122,12 +122,5 @@ public sealed class SshServer : IAsyncLifetime
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {error}");
         return output;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -130,17 +130,3 @@ public sealed class Scenario : IAsyncDisposable
         try { Directory.Delete(StateDirectory, recursive: true); } catch (IOException) { }
     }
 }
-
-public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Logger(lines, categoryName);
-    public void Dispose() { }
-
-    private sealed class Logger(ConcurrentQueue<string> lines, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-    }
-}

@@ -69,18 +69,4 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _listener?.Dispose();
         await base.DisposeAsync();
     }
-
-    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
-        public void Dispose() { }
-    }
-
-    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink.Enqueue($"{category} {logLevel} {formatter(state, exception)} {state} {exception}");
-    }
 }

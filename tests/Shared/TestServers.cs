@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace PrivateBox.Factory.PrintStation.Tests;
+namespace PrivateBox.Factory.Tests;
 
-/// <summary>The PostgreSQL and RabbitMQ that ./factory.sh test (scripts/test-servers.sh) started.</summary>
+/// <summary>
+/// The PostgreSQL and RabbitMQ that ./factory.sh test started (scripts/test-servers.sh), for the test projects that
+/// link this file; each test class makes its own database on that server.
+/// </summary>
 public static class TestServers
 {
     public static string Postgres => Environment.GetEnvironmentVariable("FACTORY_TEST_POSTGRES")
@@ -13,11 +16,14 @@ public static class TestServers
 
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
-        await using var connection = new NpgsqlConnection(Postgres);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await create.ExecuteNonQueryAsync();
+        var name = $"{prefix}_{Guid.NewGuid():N}";
+        if (name.Length > 63) name = name[..63]; // PostgreSQL's identifier limit
+        await using (var connection = new NpgsqlConnection(Postgres))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
         return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
     }
 
