@@ -63,19 +63,19 @@ run_pgbench() {
 }
 
 # The machine's speed drifts (other work on the host), so the three paths take turns: ROUNDS rounds of DURATION s
-# each, every ratio taken within its round, the median round reported.
+# each, every ratio taken within its round, and the median of each figure over the rounds reported.
 ROUNDS=${ROUNDS:-3}
 field() { echo "$1" | grep -oP "$2=\K[0-9.]+"; }
+row() { printf '%-6s %-10s %12s %10s %8s\n' "$1" "$2" "$(field "$3" rps)" "$(field "$3" p99_ms)" "$(field "$3" errors)"; }
 printf '\n%-6s %-10s %12s %10s %8s\n' "round" "path" "requests/s" "p99 ms" "errors"
 : >"$OUT/rounds"
 for round in $(seq 1 "$ROUNDS"); do
   DIRECT=$(run_wrk "$DURATION" "http://127.0.0.1:$API_PORT")
   GATEWAY=$(run_wrk "$DURATION" "http://127.0.0.1:$GW_PORT")
   PGBENCH=$(run_pgbench "$DURATION" "$round")
-  for path in gateway direct pgbench; do
-    case $path in gateway) r=$GATEWAY ;; direct) r=$DIRECT ;; pgbench) r=$PGBENCH ;; esac
-    printf '%-6s %-10s %12s %10s %8s\n' "$round" "$path" "$(field "$r" rps)" "$(field "$r" p99_ms)" "$(field "$r" errors)"
-  done
+  row "$round" gateway "$GATEWAY"
+  row "$round" direct "$DIRECT"
+  row "$round" pgbench "$PGBENCH"
   echo "$(field "$GATEWAY" rps) $(field "$DIRECT" rps) $(field "$PGBENCH" rps) $(field "$GATEWAY" p99_ms) $(field "$DIRECT" p99_ms)" >>"$OUT/rounds"
 done
 awk '{ print $1/$2, $2/$3, $4, $5 }' "$OUT/rounds" >"$OUT/ratios"
