@@ -19,8 +19,9 @@ for path in sorted(glob.glob(f"{sys.argv[1]}/*.trx")):
             print(f"    {line}")
     # Errors outside any one test (a class fixture that failed to clean up, a crashed test host).
     for info in ET.parse(path).getroot().iterfind(".//t:RunInfo", NS):
-        if info.get("outcome") in ("Error", "Failed", "Aborted"):
+        text = info.findtext("t:Text", "", NS).strip()
+        if info.get("outcome") in ("Error", "Failed", "Aborted") and "[FAIL]" not in text:  # [FAIL]: listed above
             failed += 1
-            print(f"RUN ERROR {info.findtext('t:Text', '', NS).strip()}")
+            print(f"RUN ERROR {text}")
 print(f"{failed} failed test(s) or run error(s)" if failed else
       "no failure recorded in the .trx files: see the output above (a build error or a test host that crashed)")
