@@ -51,22 +51,30 @@ internal sealed class MeteredStream(FileStream inner, string asset, HttpContext 
 
     protected override void Dispose(bool disposing)
     {
-        // The file result may dispose both synchronously and asynchronously; count the outcome once.
+        // The file result disposes asynchronously, then again synchronously; report and close once.
         if (disposing && !_disposed)
         {
             _disposed = true;
             Report();
-            if (_started && !http.RequestAborted.IsCancellationRequested && _read == http.Response.ContentLength)
-                metrics.DownloadCompleted(asset);
             inner.Dispose();
         }
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// The file result awaits this once the body is written. The download is complete when every promised byte
+    /// was read and the connection still takes data. Kestrel cancels RequestAborted later, on the thread pool,
+    /// but once the client is gone a flush answers "completed" at once.
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
+        if (!_disposed && _started && _read == http.Response.ContentLength)
+        {
+            var flush = await http.Response.BodyWriter.FlushAsync();
+            if (!flush.IsCompleted && !flush.IsCanceled && !http.RequestAborted.IsCancellationRequested)
+                metrics.DownloadCompleted(asset);
+        }
         Dispose(true);
         GC.SuppressFinalize(this);
-        await ValueTask.CompletedTask;
     }
 }
