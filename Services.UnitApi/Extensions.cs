@@ -1,6 +1,7 @@
 using PrivateBox.Factory.Contracts;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using PrivateBox.Factory.ServiceDefaults.Security;
 using PrivateBox.Factory.Services.UnitApi.Credentials;
@@ -9,6 +10,7 @@ using PrivateBox.Factory.Services.UnitApi.Dashboard.Consumers;
 using PrivateBox.Factory.Services.UnitApi.Heartbeats;
 using PrivateBox.Factory.Services.UnitApi.Data;
 using PrivateBox.Factory.Services.UnitApi.Infrastructure;
+using PrivateBox.Factory.Services.UnitApi.Metrics;
 using PrivateBox.Factory.Services.UnitApi.Outbox;
 using PrivateBox.Factory.Services.UnitApi.Stuck;
 
@@ -57,7 +59,10 @@ public static class Extensions
             .ValidateOnStart();
         builder.Services.AddOptions<UnitApiOptions>().BindConfiguration(UnitApiOptions.Section)
             .Validate(o => o.StuckAfter > TimeSpan.Zero && o.StuckCheckInterval > TimeSpan.Zero, "UnitApi timings must be positive.")
+            .Validate(o => FactoryDays.IsKnown(o.TimeZone), "UnitApi:TimeZone must be an IANA time zone name such as Europe/Berlin.")
             .ValidateOnStart();
+        builder.Services.AddSingleton(sp => FactoryDays.From(sp.GetRequiredService<IOptions<UnitApiOptions>>().Value.TimeZone,
+            sp.GetRequiredService<ILogger<FactoryDays>>()));
 
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section)
             .Validate(o => o.BuildPorts is >= 1 and <= 96 && o.HealthInterval > TimeSpan.Zero && o.HealthTimeout > TimeSpan.Zero,

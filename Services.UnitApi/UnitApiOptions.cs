@@ -21,4 +21,7 @@ public sealed class UnitApiOptions
     public int RateLimitPermits { get; set; } = 120;
 
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The factory's time zone (IANA name, e.g. Europe/Berlin): metrics count its days. Default: the server's.</summary>
+    public string? TimeZone { get; set; }
 }

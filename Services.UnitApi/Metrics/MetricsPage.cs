@@ -15,9 +15,9 @@ public static class MetricsPage
         return app;
     }
 
-    private static async Task<IResult> Render(HttpContext http, FactoryDb db, TimeProvider clock, string? from, string? to, CancellationToken ct)
+    private static async Task<IResult> Render(HttpContext http, FactoryDb db, TimeProvider clock, FactoryDays days, string? from, string? to, CancellationToken ct)
     {
-        if (!MetricsRange.TryParse(from, to, clock.GetUtcNow(), out var range, out var errors))
+        if (!MetricsRange.TryParse(from, to, clock.GetUtcNow(), days, out var range, out var errors))
             return TypedResults.ValidationProblem(errors, title: "Invalid date range");
         var daily = await QualityMetrics.DailyAsync(db, range, ct);
         var durations = await QualityMetrics.DurationsAsync(db, range, 120, ct);
@@ -26,13 +26,14 @@ public static class MetricsPage
         var ports = await QualityMetrics.ByPortAsync(db, range, ct);
         var endOfDay = await EndOfDay.LoadAsync(db, clock, ct);
         var q = $"from={range.From:yyyy-MM-dd}&to={range.To:yyyy-MM-dd}";
+        var today = days.Today(clock.GetUtcNow());
 
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Quality metrics · PrivateBox Factory</title>
             <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/dashboard/dashboard.css"></head>
-            <body class="metrics"><header><h1>Quality metrics</h1><div class="counts">{range.From:yyyy-MM-dd} – {range.To:yyyy-MM-dd} (UTC)</div>
-            <div class="meta"><a href="/">Dashboard</a><span>{Link(7, clock)} {Link(14, clock)} {Link(30, clock)} {Link(90, clock)}</span></div></header><main class="report">
+            <body class="metrics"><header><h1>Quality metrics</h1><div class="counts">{range.From:yyyy-MM-dd} – {range.To:yyyy-MM-dd} ({HtmlEncode(days.Zone.Id)})</div>
+            <div class="meta"><a href="/">Dashboard</a><span>{Link(7, today)} {Link(14, today)} {Link(30, today)} {Link(90, today)}</span></div></header><main class="report">
             """);
 
         html.Append(Section("Builds per day", $"/api/metrics/daily?{q}", SvgChart.Bars("Succeeded (green) and failed (red) builds",
@@ -55,14 +56,15 @@ public static class MetricsPage
         html.Append(Section("Failures by build port", $"/api/metrics/ports?{q}", Rates("Port", ports)));
         html.Append(Section("End of day", "/api/metrics/end-of-day",
             Table(["Item", "MAC", "Status", "Stage / failed tests", "Since"],
-                endOfDay.Stuck.Select(u => Row("stuck", u)).Concat(endOfDay.FailedAwaitingDebug.Select(u => Row("failed, awaiting debug", u)))
-                    .Concat(endOfDay.ReadyNotLabeled.Select(u => Row("ready, not labeled", u))))));
+                endOfDay.Stuck.Select(u => Row("stuck", u, days)).Concat(endOfDay.FailedAwaitingDebug.Select(u => Row("failed, awaiting debug", u, days)))
+                    .Concat(endOfDay.ReadyNotLabeled.Select(u => Row("ready, not labeled", u, days))))));
         html.Append("</main></body></html>");
         return DashboardPage.Page(http, html.ToString());
     }
 
-    private static string[] Row(string item, ChecklistUnit u) =>
-        [item, u.Mac, u.Status, u.FailedTests.Length > 0 ? string.Join(", ", u.FailedTests) : u.Stage ?? "", u.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)];
+    private static string[] Row(string item, ChecklistUnit u, FactoryDays days) =>
+        [item, u.Mac, u.Status, u.FailedTests.Length > 0 ? string.Join(", ", u.FailedTests) : u.Stage ?? "",
+            days.Local(u.Since).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)];
 
     private static string Rates(string key, List<FailureGroup> rows) =>
         Table([key, "Attempts", "Failures", "Failure rate"], rows.Select(r => new[] { r.Key, $"{r.Attempts}", $"{r.Failures}", Percent(r.FailureRate) }));
@@ -87,11 +89,8 @@ public static class MetricsPage
         return html.Append("</tbody></table>").ToString();
     }
 
-    private static string Link(int days, TimeProvider clock)
-    {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return $"""<a href="/metrics?from={today.AddDays(1 - days):yyyy-MM-dd}&amp;to={today:yyyy-MM-dd}">{days} days</a>""";
-    }
+    private static string Link(int days, DateOnly today) =>
+        $"""<a href="/metrics?from={today.AddDays(1 - days):yyyy-MM-dd}&amp;to={today:yyyy-MM-dd}">{days} days</a>""";
 
     private static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %" : "–";
     private static string Minutes(double? seconds) => seconds is { } s ? (s / 60).ToString("0.#", CultureInfo.InvariantCulture) + " min" : "–";

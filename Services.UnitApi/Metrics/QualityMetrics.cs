@@ -16,7 +16,7 @@ public record FailureShare(string Key, int Failures, double Share, double Cumula
 public record FailureGroup(string Key, int Attempts, int Failures, double? FailureRate);
 
 /// <summary>
-/// The seed's quality control metrics over attempts reported in a range of UTC days. Succeeded means ready,
+/// The seed's quality control metrics over attempts reported in a range of factory days. Succeeded means ready,
 /// burn_in_complete or labeled; failed means failed or burn_in_failed. Days with nothing are zeros and null rates.
 /// </summary>
 public static class QualityMetrics
@@ -28,27 +28,29 @@ public static class QualityMetrics
     {
         var rows = await db.Database.SqlQueryRaw<DailyRow>($"""
             WITH reported AS (
-                SELECT (reported_at AT TIME ZONE 'UTC')::date AS day,
+                SELECT (reported_at AT TIME ZONE @zone)::date AS day,
                        count(*) FILTER (WHERE status IN ({Success})) AS succeeded,
                        count(*) FILTER (WHERE status IN ({Failure})) AS failed,
                        count(*) FILTER (WHERE number = 1 AND status IN ({Success}, {Failure})) AS first_pass_units,
                        count(*) FILTER (WHERE number = 1 AND status IN ({Success})) AS first_pass_succeeded
                 FROM build_attempts WHERE reported_at >= @from AND reported_at < @to GROUP BY 1),
             stuck AS (
-                SELECT (at AT TIME ZONE 'UTC')::date AS day, count(*) AS stuck
+                SELECT (at AT TIME ZONE @zone)::date AS day, count(*) AS stuck
                 FROM attempt_events WHERE to_status = 'stuck' AND at >= @from AND at < @to GROUP BY 1),
             reprints AS (
-                SELECT (at AT TIME ZONE 'UTC')::date AS day, count(*) AS reprints
+                SELECT (at AT TIME ZONE @zone)::date AS day, count(*) AS reprints
                 FROM dashboard_label_reprints WHERE at >= @from AND at < @to GROUP BY 1)
             SELECT d.day::date AS day, coalesce(r.succeeded, 0) AS succeeded, coalesce(r.failed, 0) AS failed,
                    coalesce(r.first_pass_units, 0) AS first_pass_units, coalesce(r.first_pass_succeeded, 0) AS first_pass_succeeded,
                    coalesce(s.stuck, 0) AS stuck, coalesce(p.reprints, 0) AS reprints
-            FROM generate_series((@from AT TIME ZONE 'UTC')::date, (@to AT TIME ZONE 'UTC')::date - 1, interval '1 day') AS d(day)
+            FROM generate_series(@first, @last, interval '1 day') AS d(day)
             LEFT JOIN reported r ON r.day = d.day::date
             LEFT JOIN stuck s ON s.day = d.day::date
             LEFT JOIN reprints p ON p.day = d.day::date
             ORDER BY 1
-            """, Range(range)).ToListAsync(ct);
+            """, [.. Range(range), new NpgsqlParameter("zone", range.Days.Zone.Id),
+                new NpgsqlParameter("first", range.From.ToDateTime(TimeOnly.MinValue)), new NpgsqlParameter("last", range.To.ToDateTime(TimeOnly.MinValue))])
+            .ToListAsync(ct);
         return rows.Select(r => new DailyMetrics(r.Day, (int)(r.Succeeded + r.Failed), (int)r.Succeeded, (int)r.Failed,
             Rate(r.Succeeded, r.Succeeded + r.Failed), (int)r.FirstPassUnits, (int)r.FirstPassSucceeded,
             Rate(r.FirstPassSucceeded, r.FirstPassUnits), (int)r.Stuck, (int)r.Reprints)).ToList();

@@ -23,6 +23,24 @@ public class MetricsTests(MetricsDataSet data) : IClassFixture<MetricsDataSet>
     }
 
     [Fact]
+    public async Task Days_run_midnight_to_midnight_in_the_factory_time_zone()
+    {
+        // Honolulu is UTC-10 all year: the 08:0x UTC reports fall on the evening before, and the unit that went
+        // stuck at 10:06 UTC on the 5th did so just after local midnight.
+        using var honolulu = data.WithWebHostBuilder(b => b.UseSetting("UnitApi:TimeZone", "Pacific/Honolulu"));
+        using var client = honolulu.CreateClient();
+        var days = JsonDocument.Parse(await client.GetStringAsync("/api/metrics/daily?from=2025-03-02&to=2025-03-05")).RootElement
+            .EnumerateArray().ToList();
+
+        Assert.Equal(["2025-03-02", "2025-03-03", "2025-03-04", "2025-03-05"], days.Select(d => d.GetProperty("day").GetString()));
+        AssertDay(days[0], reported: 3, succeeded: 2, failed: 1, rate: 0.6667, firstPass: 3, firstPassOk: 2, yield: 0.6667, stuck: 0, reprints: 1);
+        AssertDay(days[1], reported: 0, succeeded: 0, failed: 0, rate: null, firstPass: 0, firstPassOk: 0, yield: null, stuck: 0, reprints: 0);
+        AssertDay(days[2], reported: 2, succeeded: 0, failed: 2, rate: 0, firstPass: 1, firstPassOk: 0, yield: 0, stuck: 0, reprints: 0);
+        AssertDay(days[3], reported: 0, succeeded: 0, failed: 0, rate: null, firstPass: 0, firstPassOk: 0, yield: null, stuck: 1, reprints: 0);
+        Assert.Contains("2025-03-02 – 2025-03-05 (Pacific/Honolulu)", await client.GetStringAsync("/metrics?from=2025-03-02&to=2025-03-05"));
+    }
+
+    [Fact]
     public async Task Daily_metrics_as_csv_have_one_row_per_day()
     {
         var response = await data.Client().GetAsync($"/api/metrics/daily?{Range}&format=csv");

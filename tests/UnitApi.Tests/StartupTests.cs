@@ -28,4 +28,20 @@ public class StartupTests
 
         Assert.IsType<OptionsValidationException>(error.GetBaseException());
     }
+
+    [Fact]
+    public async Task An_unknown_factory_time_zone_stops_the_service_at_start()
+    {
+        var database = await TestServers.CreateDatabaseAsync("startup");
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:factorydb", database);
+            web.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
+            web.UseSetting("UnitApi:TimeZone", "Europe/Atlantis");
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("UnitApi:TimeZone", Assert.IsType<OptionsValidationException>(error.GetBaseException()).Message);
+    }
 }
