@@ -11,6 +11,7 @@ public sealed class DebugCollectorMetrics
     private readonly Counter<long> _items;
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _expired;
 
     public DebugCollectorMetrics(IMeterFactory meterFactory)
     {
@@ -18,11 +19,14 @@ public sealed class DebugCollectorMetrics
         _bundles = meter.CreateCounter<long>("factory.debug_bundles", description: "Debug bundles stored, by source and completeness");
         _items = meter.CreateCounter<long>("factory.debug_items", description: "Collected items, by outcome (ok, failed, timed_out)");
         _refused = meter.CreateCounter<long>("factory.debug_host_keys_refused", description: "Connections refused for a changed host key");
+        _expired = meter.CreateCounter<long>("factory.debug_bundles_expired", description: "Debug bundles deleted after DebugCollector:RetainFor");
         _duration = meter.CreateHistogram<double>("factory.debug_collection_duration", unit: "s", description: "Time to collect a bundle, retries included");
     }
 
     public void BundleStored(string source, bool complete) =>
         _bundles.Add(1, new("source", source), new("complete", complete));
+
+    public void BundlesExpired(int count) => _expired.Add(count);
 
     public void Collected(IEnumerable<ItemResult> items, TimeSpan duration, bool hostKeyRefused)
     {

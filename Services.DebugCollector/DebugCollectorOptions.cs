@@ -14,6 +14,12 @@ public sealed class DebugCollectorOptions
     /// <summary>Output kept per collected item and stream (stdout, stderr); the rest is counted and dropped.</summary>
     public int MaxItemBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Bundles older than this are deleted; zero keeps them forever.</summary>
+    public TimeSpan RetainFor { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often expired bundles are looked for.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Base address of the Unit API (service discovery name by default).</summary>
     public string UnitApiUrl { get; set; } = "http://unitapi";
 

@@ -26,6 +26,8 @@ public static class Extensions
             .Validate(o => o.Items.All(i => i.Name.Length > 0 && i.Command.Length > 0 && i.Timeout > TimeSpan.Zero),
                 "Every DebugCollector:Items entry needs a Name, a Command and a positive Timeout.")
             .Validate(o => o.Items.Select(i => i.Name).Distinct().Count() == o.Items.Count, "DebugCollector:Items names must be unique.")
+            .Validate(o => o.RetainFor >= TimeSpan.Zero && o.RetentionInterval > TimeSpan.Zero,
+                "DebugCollector:RetainFor must not be negative and RetentionInterval must be positive.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -36,6 +38,8 @@ public static class Extensions
         builder.Services.AddScoped<CollectionService>();
         builder.Services.AddSingleton<BundlePublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BundlePublisher>());
+        builder.Services.AddSingleton<BundleRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BundleRetention>());
         builder.Services.AddHttpClient<UnitDirectory>(UnitDirectory.Configure);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
