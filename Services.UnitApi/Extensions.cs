@@ -21,23 +21,14 @@ public static class Extensions
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddFactoryKeys();
-        // One connection pool for EF Core and the other direct calls. Nothing sets session state, so a
-        // returned connection needs no reset round trip; repeated statements are prepared once per connection.
-        builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: dataSource =>
-        {
-            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
-            dataSource.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(dataSource.ConnectionStringBuilder.MaxAutoPrepare, 20);
-        });
+        // One connection pool for EF Core and the other direct calls.
+        builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: dataSource => Tune(dataSource.ConnectionStringBuilder));
         // Heartbeats are many tiny independent statements: on a pool of its own with multiplexing, concurrent ones
         // share connections and network writes (bench/heartbeats.sh measured about 15% more per second).
         builder.Services.AddKeyedSingleton(HeartbeatApi.DataSource, (services, _) =>
         {
-            var connection = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(ResourceNames.Database))
-            {
-                Multiplexing = true,
-                NoResetOnClose = true,
-            };
-            connection.MaxAutoPrepare = Math.Max(connection.MaxAutoPrepare, 20);
+            var connection = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(ResourceNames.Database)) { Multiplexing = true };
+            Tune(connection);
             return new NpgsqlDataSourceBuilder(connection.ConnectionString)
                 .UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
                 .Build();
@@ -87,6 +78,14 @@ public static class Extensions
         });
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes);
+    }
+
+    // Nothing sets session state, so a returned connection needs no reset round trip; repeated statements are
+    // prepared once per connection.
+    private static void Tune(NpgsqlConnectionStringBuilder connection)
+    {
+        connection.NoResetOnClose = true;
+        connection.MaxAutoPrepare = Math.Max(connection.MaxAutoPrepare, 20);
     }
 
     /// <summary>Applies EF Core migrations (creating factorydb if needed) before the service takes requests.</summary>

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 NS = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 failed = 0
 for path in sorted(glob.glob(f"{sys.argv[1]}/*.trx")):
-    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", NS):
+    run = ET.parse(path).getroot()
+    for result in run.iterfind(".//t:UnitTestResult", NS):
         if result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
             continue
         failed += 1
@@ -18,7 +19,7 @@ for path in sorted(glob.glob(f"{sys.argv[1]}/*.trx")):
         for line in (message + "\n" + stack).strip().splitlines()[:40]:
             print(f"    {line}")
     # Errors outside any one test (a class fixture that failed to clean up, a crashed test host).
-    for info in ET.parse(path).getroot().iterfind(".//t:RunInfo", NS):
+    for info in run.iterfind(".//t:RunInfo", NS):
         text = info.findtext("t:Text", "", NS).strip()
         if info.get("outcome") in ("Error", "Failed", "Aborted") and "[FAIL]" not in text:  # [FAIL]: listed above
             failed += 1
