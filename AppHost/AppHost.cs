@@ -32,6 +32,7 @@ var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitAp
     // The dashboard reads the CDN's and the switch monitor's status without waiting for them: missing shows red.
     .WithReference(cdn)
     .WithReference(switchMonitor)
+    .WithHttp2Endpoint()
     .WithHttpHealthCheck("/health");
 
 var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(ResourceNames.DebugCollector)

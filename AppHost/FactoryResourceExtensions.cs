@@ -26,6 +26,23 @@ internal static class FactoryResourceExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName);
 
     /// <summary>
+    /// A second endpoint, "h2", serving HTTP/2 without TLS (prior knowledge) for the gateway: its concurrent requests
+    /// share one connection instead of one each, which saves both processes most of their socket calls and thread
+    /// wake-ups per heartbeat (bench/heartbeats.sh). Both endpoints become Kestrel endpoints, because Kestrel ignores
+    /// ASPNETCORE_URLS once any are configured.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHttp2Endpoint(this IResourceBuilder<ProjectResource> project)
+    {
+        project.WithHttpEndpoint(name: "h2").WithEndpoint("h2", endpoint => endpoint.Transport = "http2");
+        var http = project.GetEndpoint("http");
+        var h2 = project.GetEndpoint("h2");
+        return project
+            .WithEnvironment("Kestrel__Endpoints__http__Url", ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__h2__Url", ReferenceExpression.Create($"http://localhost:{h2.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__h2__Protocols", "Http2");
+    }
+
+    /// <summary>
     /// Passes the path of the factory debug key ("DebugCollector:Ssh:KeyFile") on to the collector. The key stays a
     /// file on the server, readable only by the service account; its content never passes through configuration.
     /// </summary>

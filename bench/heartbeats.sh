@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Heartbeat throughput on loopback: through the gateway, directly to the Unit API, and pgbench running the
 # equivalent single-row upsert on the same PostgreSQL as the ceiling. 64 connections, ROUNDS rounds of DURATION s each.
+# The services listen as the AppHost starts them: the gateway reaches the Unit API over HTTP/2 on its "h2" endpoint,
+# wrk (HTTP/1.1) the Unit API's "http" endpoint; pgbench commits as heartbeats do, without waiting for the WAL flush.
 # Targets (2 cores): gateway >= 0.7x direct, direct >= 0.4x pgbench, p99 < 50 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,12 +26,14 @@ dotnet publish Services.UnitApi -c Release -o "$OUT/unitapi" --nologo -v q >/dev
 dotnet publish Gateway -c Release -o "$OUT/gateway" --nologo -v q >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-API_PORT=$(free_port); GW_PORT=$(free_port)
+API_PORT=$(free_port); H2_PORT=$(free_port); GW_PORT=$(free_port)
 export ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning
 ConnectionStrings__factorydb="$FACTORY_TEST_POSTGRES;Database=bench" ConnectionStrings__messaging="$FACTORY_TEST_RABBITMQ" \
-  UnitApi__RateLimitPermits=0 "$OUT/unitapi/Services.UnitApi" --contentRoot "$OUT/unitapi" --urls "http://127.0.0.1:$API_PORT" >"$OUT/unitapi.log" 2>&1 &
+  UnitApi__RateLimitPermits=0 Kestrel__Endpoints__http__Url="http://127.0.0.1:$API_PORT" \
+  Kestrel__Endpoints__h2__Url="http://127.0.0.1:$H2_PORT" Kestrel__Endpoints__h2__Protocols=Http2 \
+  "$OUT/unitapi/Services.UnitApi" --contentRoot "$OUT/unitapi" >"$OUT/unitapi.log" 2>&1 &
 PIDS+=($!)
-services__unitapi__http__0="http://127.0.0.1:$API_PORT" \
+services__unitapi__h2__0="http://127.0.0.1:$H2_PORT" \
   "$OUT/gateway/Gateway" --contentRoot "$OUT/gateway" --urls "http://127.0.0.1:$GW_PORT" >"$OUT/gateway.log" 2>&1 &
 PIDS+=($!)
 for port in $API_PORT $GW_PORT; do
@@ -54,7 +58,7 @@ ON CONFLICT (mac) DO UPDATE SET stage = excluded.stage, last_heartbeat_at = excl
   heartbeat_count = bench_heartbeats.heartbeat_count + 1;
 SQL
 run_pgbench() {
-  (cd "$OUT" && PGPASSWORD=test-password "$FACTORY_TEST_PGBIN/pgbench" -h 127.0.0.1 -p "$FACTORY_TEST_PGPORT" -U postgres -n \
+  (cd "$OUT" && PGPASSWORD=test-password PGOPTIONS="-c synchronous_commit=off" "$FACTORY_TEST_PGBIN/pgbench" -h 127.0.0.1 -p "$FACTORY_TEST_PGPORT" -U postgres -n \
     -c $CONNECTIONS -j 2 -T "$1" -f upsert.sql -l --log-prefix="round$2" bench >"round$2.txt" 2>&1)
   local tps p99
   tps=$(grep -oP 'tps = \K[0-9.]+' "$OUT/round$2.txt" | head -1)

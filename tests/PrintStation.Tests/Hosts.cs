@@ -11,19 +11,30 @@ using Microsoft.Extensions.Logging;
 
 namespace PrivateBox.Factory.PrintStation.Tests;
 
-/// <summary>The real Unit API on Kestrel (loopback) with its own database on the test PostgreSQL.</summary>
+/// <summary>
+/// The real Unit API on Kestrel (loopback) with its own database on the test PostgreSQL, listening as the AppHost
+/// starts it: HTTP/1.1 on one endpoint and HTTP/2 without TLS, for the gateway, on another.
+/// </summary>
 public sealed class UnitApiHost(string connectionString) : WebApplicationFactory<unitapi::Program>
 {
     public string ConnectionString => connectionString;
+    public string Url { get; } = $"http://127.0.0.1:{TestServers.FreePort()}";
+    public string Http2Url { get; } = $"http://127.0.0.1:{TestServers.FreePort()}";
 
-    public string Start() => this.StartOnLoopback();
+    public void Start()
+    {
+        UseKestrel();
+        StartServer();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:factorydb", connectionString);
         builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
-        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Kestrel:Endpoints:http:Url", Url);
+        builder.UseSetting("Kestrel:Endpoints:h2:Url", Http2Url);
+        builder.UseSetting("Kestrel:Endpoints:h2:Protocols", "Http2");
     }
 }
 
@@ -69,7 +80,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         Url = url;
     }
 
-    public static async Task<GatewayProcess> StartAsync(string unitApiUrl)
+    public static async Task<GatewayProcess> StartAsync(UnitApiHost unitApi)
     {
         var configuration = typeof(GatewayProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value;
         var folder = Path.Combine(TestServers.RepoRoot, "Gateway", "bin", configuration!, "net10.0");
@@ -78,7 +89,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(folder, "Gateway.dll"));
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["services__unitapi__http__0"] = unitApiUrl;
+        start.Environment["services__unitapi__http__0"] = unitApi.Url;
+        start.Environment["services__unitapi__h2__0"] = unitApi.Http2Url;
         foreach (var other in new[] { "cdn", "debugcollector", "switchmonitor" }) start.Environment[$"services__{other}__http__0"] = "http://127.0.0.1:9";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

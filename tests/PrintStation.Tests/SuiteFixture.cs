@@ -34,8 +34,8 @@ public sealed class SuiteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         UnitApi = new UnitApiHost(await TestServers.CreateDatabaseAsync("printstation"));
-        var unitApiUrl = UnitApi.Start();
-        Gateway = await GatewayProcess.StartAsync(unitApiUrl);
+        UnitApi.Start();
+        Gateway = await GatewayProcess.StartAsync(UnitApi);
         Station = new StationHost(new Dictionary<string, string?>
         {
             // Other suites' switch tests publish on the same broker; this station listens to its own switch only.

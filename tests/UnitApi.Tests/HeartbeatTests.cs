@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using PrivateBox.Factory.Services.UnitApi.Heartbeats;
 
 namespace PrivateBox.Factory.UnitApi.Tests;
 
@@ -102,5 +104,18 @@ public class HeartbeatTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var unit = await (await api.Client().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("ready", unit.GetProperty("status").GetString());
         Assert.Equal(1, unit.GetProperty("attempt").GetInt32());
+    }
+
+    [Fact]
+    public async Task Only_heartbeats_commit_without_waiting_for_the_disk()
+    {
+        async Task<string?> SynchronousCommit(NpgsqlDataSource db)
+        {
+            await using var command = db.CreateCommand("SHOW synchronous_commit");
+            return (string?)await command.ExecuteScalarAsync();
+        }
+
+        Assert.Equal("off", await SynchronousCommit(api.Services.GetRequiredKeyedService<NpgsqlDataSource>(HeartbeatApi.DataSource)));
+        Assert.Equal("on", await SynchronousCommit(api.Services.GetRequiredService<NpgsqlDataSource>()));
     }
 }
