@@ -6,13 +6,15 @@ STATION_KEY=dev-station-key
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# Starts Services.UnitApi (the built dll) on $UNITAPI_PORT; the database is created by its migrations.
+# Starts Services.UnitApi (the built dll) as the AppHost does: HTTP/1.1 on $UNITAPI_PORT and HTTP/2 without TLS,
+# for the gateway, on $UNITAPI_H2_PORT. The database is created by its migrations.
 unitapi_start() {
   local dll="$REPO_ROOT/Services.UnitApi/bin/Debug/net10.0/Services.UnitApi.dll"
   [ -f "$dll" ] || dotnet build "$REPO_ROOT/Services.UnitApi" -c Debug --nologo -v q >&2
   (
     cd "$(dirname "$dll")" || exit 1
-    ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$UNITAPI_PORT" \
+    ASPNETCORE_ENVIRONMENT=Development Kestrel__Endpoints__http__Url="http://127.0.0.1:$UNITAPI_PORT" \
+      Kestrel__Endpoints__h2__Url="http://127.0.0.1:$UNITAPI_H2_PORT" Kestrel__Endpoints__h2__Protocols=Http2 \
       ConnectionStrings__factorydb="$UNITAPI_DB" ConnectionStrings__messaging="$FACTORY_TEST_RABBITMQ" \
       UnitApi__RateLimitPermits=0 OTEL_SDK_DISABLED=true \
       exec dotnet "$dll" >>"$UNITAPI_DIR/unitapi.log" 2>&1
@@ -48,7 +50,7 @@ gateway_start() {
   (
     cd "$(dirname "$dll")" || exit 1
     ASPNETCORE_ENVIRONMENT=Development Gateway__HttpsUrl="https://127.0.0.1:$port" \
-      Gateway__Certificate__Path="$UNITAPI_DIR/factory.pfx" services__unitapi__http__0="$UNITAPI_URL" OTEL_SDK_DISABLED=true \
+      Gateway__Certificate__Path="$UNITAPI_DIR/factory.pfx" services__unitapi__h2__0="http://127.0.0.1:$UNITAPI_H2_PORT" OTEL_SDK_DISABLED=true \
       exec dotnet "$dll" >>"$UNITAPI_DIR/gateway.log" 2>&1
   ) </dev/null &
   echo $! >"$UNITAPI_DIR/gateway.pid"
@@ -72,8 +74,8 @@ unitapi_setup_file() {
   : "${FACTORY_TEST_POSTGRES:?run through unit-client/tests/run.sh or ./factory.sh test}"
   export UNITAPI_DIR="$BATS_FILE_TMPDIR/unitapi"
   mkdir -p "$UNITAPI_DIR"
-  UNITAPI_PORT=$(free_port)
-  export UNITAPI_PORT UNITAPI_URL="http://127.0.0.1:$UNITAPI_PORT"
+  UNITAPI_PORT=$(free_port) UNITAPI_H2_PORT=$(free_port)
+  export UNITAPI_PORT UNITAPI_H2_PORT UNITAPI_URL="http://127.0.0.1:$UNITAPI_PORT"
   export UNITAPI_DB="$FACTORY_TEST_POSTGRES;Database=unitclient_${RANDOM}${RANDOM}"
   unitapi_start
 }
