@@ -89,7 +89,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(folder, "Gateway.dll"));
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["services__unitapi__http__0"] = unitApi.Url;
         start.Environment["services__unitapi__h2__0"] = unitApi.Http2Url;
         foreach (var other in new[] { "cdn", "debugcollector", "switchmonitor" }) start.Environment[$"services__{other}__http__0"] = "http://127.0.0.1:9";
         var process = Process.Start(start)!;
