@@ -16,10 +16,10 @@ public static class MetricsApi
         metrics.MapGet("/daily", (HttpContext http, FactoryDb db, TimeProvider clock, FactoryDays days, string? from, string? to, CancellationToken ct) =>
             Ranged(http, clock, days, from, to, "daily", async range =>
             {
-                var days = await QualityMetrics.DailyAsync(db, range, ct);
-                return (days, () => Csv.Write(
+                var daily = await QualityMetrics.DailyAsync(db, range, ct);
+                return (daily, () => Csv.Write(
                     ["day", "reported", "succeeded", "failed", "success_rate", "first_pass_units", "first_pass_succeeded", "first_pass_yield", "stuck", "reprints"],
-                    days.Select(d => new object?[] { d.Day, d.Reported, d.Succeeded, d.Failed, d.SuccessRate, d.FirstPassUnits, d.FirstPassSucceeded, d.FirstPassYield, d.Stuck, d.Reprints })));
+                    daily.Select(d => new object?[] { d.Day, d.Reported, d.Succeeded, d.Failed, d.SuccessRate, d.FirstPassUnits, d.FirstPassSucceeded, d.FirstPassYield, d.Stuck, d.Reprints })));
             }));
         metrics.MapGet("/durations", (HttpContext http, FactoryDb db, TimeProvider clock, FactoryDays days, string? from, string? to, int? bin, CancellationToken ct) =>
             bin is < 10 or > 86_400

@@ -44,7 +44,12 @@ public sealed class StationHost(IReadOnlyDictionary<string, string?> settings, A
     /// <summary>Every log line the station wrote, with its structured values.</summary>
     public ConcurrentQueue<string> Logs { get; } = new();
 
-    public string Start() => this.StartOnLoopback();
+    public string Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        return Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -54,17 +59,6 @@ public sealed class StationHost(IReadOnlyDictionary<string, string?> settings, A
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
         if (services is not null) builder.ConfigureServices(services);
-    }
-}
-
-public static class LoopbackHost
-{
-    /// <summary>Starts the host on Kestrel at a free loopback port and answers its address.</summary>
-    public static string StartOnLoopback<T>(this WebApplicationFactory<T> factory) where T : class
-    {
-        factory.UseKestrel(0);
-        factory.StartServer();
-        return factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 }
 
