@@ -27,8 +27,8 @@ public class RetentionTests(Suite suite)
 
         Assert.True(deleted >= 1);
         Assert.Equal(HttpStatusCode.NotFound, (await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs/{old}")).StatusCode);
-        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM debug.bundle_chunks WHERE bundle_id = $1", old));
-        Assert.Equal(0L, await CountAsync(db, "SELECT count(*) FROM debug.bundle_files WHERE bundle_id = $1", old));
+        Assert.Equal(0L, await suite.CountAsync("SELECT count(*) FROM debug.bundle_chunks WHERE bundle_id = $1", old));
+        Assert.Equal(0L, await suite.CountAsync("SELECT count(*) FROM debug.bundle_files WHERE bundle_id = $1", old));
         Assert.Equal("recent\n", (await suite.DownloadAsync(recent))["recent.log"]);
     }
 
@@ -38,12 +38,5 @@ public class RetentionTests(Suite suite)
             new { mac, entries = new Dictionary<string, string> { [file] = file.Replace(".log", "\n") } });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Json()).GetProperty("id").GetGuid();
-    }
-
-    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql, Guid id)
-    {
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.Add(new() { Value = id });
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

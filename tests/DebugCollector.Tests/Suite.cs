@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using PrivateBox.Factory.Contracts;
 using PrivateBox.Factory.Services.DebugCollector;
 using UnitApiProgram = unitapi::Program;
@@ -97,6 +98,15 @@ public sealed class Suite : IAsyncLifetime
             await Task.Delay(100);
         }
         throw new TimeoutException($"No DebugBundleStored for {mac} within {timeout}.");
+    }
+
+    /// <summary>Runs a count(*) query on the collector's database with positional parameters ($1, $2, ...).</summary>
+    public async Task<long> CountAsync(string sql, params object[] values)
+    {
+        await using var db = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = db.CreateCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new() { Value = value });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task DisposeAsync()

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Npgsql;
 
 namespace PrivateBox.Factory.DebugCollector.Tests;
 
@@ -75,7 +74,7 @@ public class UploadTests(Suite suite)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, streamed.StatusCode);
         Assert.Equal("application/problem+json", streamed.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM debug.bundles WHERE mac = @m", mac));
+        Assert.Equal(0L, await suite.CountAsync("SELECT count(*) FROM debug.bundles WHERE mac = $1", mac));
     }
 
     [Fact]
@@ -88,7 +87,7 @@ public class UploadTests(Suite suite)
 
         Assert.True(archive.Length < Suite.MaxBundleBytes);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, upload.StatusCode);
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM debug.bundle_chunks c LEFT JOIN debug.bundles b ON b.id = c.bundle_id WHERE b.id IS NULL", null));
+        Assert.Equal(0L, await suite.CountAsync("SELECT count(*) FROM debug.bundle_chunks c LEFT JOIN debug.bundles b ON b.id = c.bundle_id WHERE b.id IS NULL"));
     }
 
     [Theory]
@@ -130,14 +129,5 @@ public class UploadTests(Suite suite)
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
         return content;
-    }
-
-    private async Task<long> CountAsync(string sql, string? mac)
-    {
-        await using var db = new NpgsqlConnection(suite.ConnectionString);
-        await db.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, db);
-        if (mac is not null) command.Parameters.AddWithValue("m", mac);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }
