@@ -17,7 +17,8 @@ public static class MetricsPage
 
     private static async Task<IResult> Render(HttpContext http, FactoryDb db, TimeProvider clock, FactoryDays days, string? from, string? to, CancellationToken ct)
     {
-        if (!MetricsRange.TryParse(from, to, clock.GetUtcNow(), days, out var range, out var errors))
+        var now = clock.GetUtcNow();
+        if (!MetricsRange.TryParse(from, to, now, days, out var range, out var errors))
             return TypedResults.ValidationProblem(errors, title: "Invalid date range");
         var daily = await QualityMetrics.DailyAsync(db, range, ct);
         var durations = await QualityMetrics.DurationsAsync(db, range, 120, ct);
@@ -26,7 +27,7 @@ public static class MetricsPage
         var ports = await QualityMetrics.ByPortAsync(db, range, ct);
         var endOfDay = await EndOfDay.LoadAsync(db, clock, ct);
         var q = $"from={range.From:yyyy-MM-dd}&to={range.To:yyyy-MM-dd}";
-        var today = days.Today(clock.GetUtcNow());
+        var today = days.Today(now);
 
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
