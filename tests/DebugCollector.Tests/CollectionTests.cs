@@ -45,14 +45,9 @@ public class CollectionTests(Suite suite)
 
         var id = await CollectAsync(mac);
 
-        await using var db = new Npgsql.NpgsqlConnection(suite.ConnectionString);
-        await db.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT count(*) FROM debug.bundle_chunks WHERE bundle_id = @id AND (position(@a IN data) > 0 OR position(@s IN data) > 0)", db);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("a", System.Text.Encoding.UTF8.GetBytes(TestUnits.AdminPassword));
-        command.Parameters.AddWithValue("s", System.Text.Encoding.UTF8.GetBytes(TestUnits.ServicesPassword));
-        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(0L, await suite.CountAsync(
+            "SELECT count(*) FROM debug.bundle_chunks WHERE bundle_id = $1 AND (position($2 IN data) > 0 OR position($3 IN data) > 0)",
+            id, System.Text.Encoding.UTF8.GetBytes(TestUnits.AdminPassword), System.Text.Encoding.UTF8.GetBytes(TestUnits.ServicesPassword)));
         Assert.Contains("admin [REDACTED]", (await suite.DownloadAsync(id))["bootstrap.log"]);
     }
 
