@@ -21,8 +21,12 @@ public static class FactoryBindings
         if (!string.IsNullOrEmpty(https) && string.IsNullOrEmpty(certPath))
             throw new InvalidOperationException("Gateway:HttpsUrl is set but Gateway:Certificate:Path is not.");
 
+        // Explicit bindings replace ASPNETCORE_URLS; the address the AppHost assigned stays bound as well, since its
+        // health check and the print station's service discovery use it.
+        var assigned = (builder.Configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            foreach (var url in assigned) Listen(kestrel, url, null, null);
             if (!string.IsNullOrEmpty(http)) Listen(kestrel, http, null, null);
             if (!string.IsNullOrEmpty(https)) Listen(kestrel, https, certPath, certPassword);
         });
@@ -32,10 +36,12 @@ public static class FactoryBindings
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, string url, string? certPath, string? certPassword)
     {
         var uri = new Uri(url);
-        var address = uri.Host is "*" or "+" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(uri.Host);
-        kestrel.Listen(address, uri.Port, listen =>
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure = listen =>
         {
             if (certPath is not null) listen.UseHttps(certPath, certPassword);
-        });
+        };
+        if (uri.IsLoopback && uri.Host == "localhost") { kestrel.ListenLocalhost(uri.Port, configure); return; }
+        var address = uri.Host is "*" or "+" or "0.0.0.0" ? IPAddress.Any : IPAddress.Parse(uri.Host);
+        kestrel.Listen(address, uri.Port, configure);
     }
 }

@@ -19,6 +19,7 @@ public static class Extensions
     /// <summary>Adds OpenTelemetry, health checks, service discovery, resilient HTTP clients and problem details.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddSiteConfiguration();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();

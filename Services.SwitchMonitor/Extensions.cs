@@ -10,8 +10,10 @@ public static class Extensions
 {
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
+        var isDev = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<SwitchMonitorOptions>().BindConfiguration(SwitchMonitorOptions.Section)
-            .Validate(o => o.Switches.All(s => !string.IsNullOrWhiteSpace(s.Address) && s.PortCount > 0), "Every switch needs an Address and a PortCount.")
+            .Validate(o => isDev || o.Switches.Count > 0, "SwitchMonitor:Switches:0:Address must name the factory switch outside Development.")
+            .Validate(o => o.Switches.All(s => !string.IsNullOrWhiteSpace(s.Address) && s.PortCount > 0), "Every switch needs an Address and a PortCount (SwitchMonitor:Switches:N:Address).")
             .Validate(o => o.Switches.Select(s => s.Id).Distinct().Count() == o.Switches.Count, "Switch ids must be unique.")
             .Validate(o => o.StationPollInterval > TimeSpan.Zero && o.BuildPollInterval > TimeSpan.Zero && o.FastPollInterval > TimeSpan.Zero, "Poll intervals must be positive.")
             .ValidateOnStart();

@@ -25,11 +25,9 @@ public static class FactoryKeysExtensions
                 keys.StationKey = Default(keys.StationKey, FactoryKeys.DevStationKey);
                 keys.AdminKey = Default(keys.AdminKey, FactoryKeys.DevAdminKey);
             })
-            .Validate(keys => isDev || (IsProductionKey(keys.FactoryToken, FactoryKeys.DevFactoryToken)
-                                        && IsProductionKey(keys.StationKey, FactoryKeys.DevStationKey)
-                                        && IsProductionKey(keys.AdminKey, FactoryKeys.DevAdminKey)),
-                "FactoryKeys: outside Development the factory token, station key and admin key must be set, "
-                + "and none may be a dev-* default.")
+            .Validate(keys => isDev || IsProductionKey(keys.FactoryToken, FactoryKeys.DevFactoryToken), Refusal("FactoryToken"))
+            .Validate(keys => isDev || IsProductionKey(keys.StationKey, FactoryKeys.DevStationKey), Refusal("StationKey"))
+            .Validate(keys => isDev || IsProductionKey(keys.AdminKey, FactoryKeys.DevAdminKey), Refusal("AdminKey"))
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<FactoryKeys>>().Value);
         return builder;
@@ -67,6 +65,9 @@ public static class FactoryKeysExtensions
 
     private static IResult TypedResultsProblem(int status, string detail) =>
         Results.Problem(statusCode: status, detail: detail);
+
+    private static string Refusal(string key) =>
+        $"FactoryKeys:{key} must be set outside Development, and not to its dev-* default (FactoryKeys__{key}).";
 
     private static string Default(string? value, string dev) => string.IsNullOrWhiteSpace(value) ? dev : value;
 
