@@ -4,6 +4,7 @@
 #   ./factory.sh test           install and start what the tests need, run every test in the solution
 #   ./factory.sh bench [name]   run a benchmark from bench/ (default: all)
 #   ./factory.sh cdn-sync <folder> [cdn-url]   upload new and changed files below <folder> to the CDN
+#   ./factory.sh package [amd64|arm64]        build the factory server's Debian package into artifacts/
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -24,6 +25,9 @@ TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck,
 RUN_PACKAGES+=(fonts-dejavu-core cups-client)
 TEST_PACKAGES+=(fonts-dejavu-core chromium cups-daemon cups-client)
 PACKAGED_SERVICES+=(cups.socket cups.path cups)
+# The factory server's package (tests/install): dpkg-deb builds it, systemd-analyze checks its units, setpriv starts
+# them as their service account, and the package's own dependencies.
+TEST_PACKAGES+=(dpkg-dev systemd util-linux openssh-client openssl postgresql-client adduser ca-certificates)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
@@ -83,6 +87,8 @@ cmd_test() {
   fi
   log "unit-client: shellcheck and bats"
   unit-client/tests/run.sh
+  log "the factory server's package: build, install, setup, run as systemd would, upgrade, backup, restore, purge"
+  tests/install/run.sh
 }
 
 cmd_bench() {
@@ -91,48 +97,11 @@ cmd_bench() {
   for b in bench/*.sh; do "$b"; done
 }
 
-# Weekly asset update: every file below <folder> whose SHA-256 differs from the CDN's .sha256 sibling is PUT to
-# the same relative path with its Content-Digest; the CDN verifies it and swaps it in atomically.
-# CDN_ADMIN_KEY is the admin key (dev-admin-key in Development); the URL defaults to the local gateway.
+# Weekly asset update (scripts/cdn-sync.sh). CDN_ADMIN_KEY is the admin key (dev-admin-key in Development); the URL
+# defaults to the local gateway.
 cmd_cdn_sync() {
-  local folder=${1:?usage: ./factory.sh cdn-sync <folder> [cdn-url]}
-  local url=${2:-${CDN_URL:-http://localhost:5250/cdn}} key=${CDN_ADMIN_KEY:-dev-admin-key}
-  [ -d "$folder" ] || { log "no such folder: $folder"; exit 2; }
-  url=${url%/}
-  local files=() f n=0 uploaded=0 unchanged=0 failed=0 progress=-s
-  [ -t 2 ] && progress=-#
-  mapfile -d '' files < <(cd "$folder" && find . -type f ! -name '.*' -print0 | sort -z)
-  for f in "${files[@]}"; do
-    f=${f#./}; n=$((n + 1))
-    local hex remote path size
-    hex=$(sha256sum "$folder/$f" | cut -d' ' -f1)
-    path=$(cdn_urlencode "$f")
-    size=$(stat -c %s "$folder/$f")
-    remote=$(curl -sf "$url/$path.sha256" 2>/dev/null | cut -d' ' -f1 || true)
-    if [ "$remote" = "$hex" ]; then
-      unchanged=$((unchanged + 1)); log "[$n/${#files[@]}] $f unchanged"; continue
-    fi
-    log "[$n/${#files[@]}] $f ($size bytes) uploading"
-    local digest; digest=$(printf '%b' "$(printf '%s' "$hex" | sed 's/../\\x&/g')" | base64 -w0)
-    if curl "$progress" -S --fail-with-body -o /dev/null -T "$folder/$f" -H "Authorization: Bearer $key" \
-         -H "Content-Digest: sha-256=:$digest:" "$url/$path"; then
-      uploaded=$((uploaded + 1))
-    else
-      failed=$((failed + 1)); log "[$n/${#files[@]}] $f FAILED"
-    fi
-  done
-  log "cdn-sync: $uploaded uploaded, $unchanged unchanged, $failed failed"
-  [ "$failed" -eq 0 ]
-}
-
-# Percent-encodes a relative path byte by byte, keeping its slashes.
-cdn_urlencode() {
-  local LC_ALL=C s=$1 out="" c i
-  for ((i = 0; i < ${#s}; i++)); do
-    c=${s:i:1}
-    case $c in [A-Za-z0-9._~/-]) out+=$c ;; *) out+=$(printf '%%%02X' "'$c") ;; esac
-  done
-  printf '%s' "$out"
+  CDN_ADMIN_KEY=${CDN_ADMIN_KEY:-dev-admin-key} exec scripts/cdn-sync.sh "${1:?usage: ./factory.sh cdn-sync <folder> [cdn-url]}" \
+    "${2:-${CDN_URL:-http://localhost:5250/cdn}}"
 }
 
 case "${1:-}" in
@@ -140,5 +109,6 @@ case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   cdn-sync) shift; cmd_cdn_sync "$@" ;;
-  *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  package) shift; exec packaging/build-deb.sh "$@" ;;
+  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# The factory server as installed: builds the Debian package, installs it on this machine with dpkg, runs setup
+# against Debian's own PostgreSQL and RabbitMQ, starts every unit the way systemd would (run-unit.py), and drives a
+# unit through heartbeat, ready report, label port, print and purge through the gateway on HTTPS with the
+# generated secrets. Then: dev keys and the folder printer refused, every process in Production, an upgrade with
+# data in place, backup and restore into an empty database with the same answers, and purge.
+# Run by ./factory.sh test as root. It changes this machine for its duration (installs privatebox-factory, starts
+# the Debian PostgreSQL cluster and RabbitMQ node, uses ports 80, 443, 162, 8443, 18888) and undoes it at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+HERE=$ROOT/tests/install
+ETC=/etc/privatebox-factory
+UNITS=/lib/systemd/system
+WORK=$(mktemp -d /tmp/privatebox-install.XXXXXX)
+chmod 755 "$WORK"
+GATEWAY=https://127.0.0.1
+CURL=(curl -sS --cacert "$ETC/ca.crt" --max-time 20)
+SERVICES=(unitapi cdn switchmonitor debugcollector gateway printstation dashboard)
+declare -A PIDS=()
+
+log() { printf '\033[1;35m[install]\033[0m %s\n' "$*" >&2; }
+fail() {
+  local f
+  for f in "$WORK"/*.log; do [ -f "$f" ] && { log "--- $f"; tail -8 "$f" | cut -c1-400 >&2; }; done
+  log "FAILED: $*"; exit 1
+}
+expect() { # expect DESCRIPTION ACTUAL EXPECTED
+  [ "$2" = "$3" ] || fail "$1: expected '$3', got '$2'"
+  log "ok: $1"
+}
+ms() { date +%s%3N; }
+
+shellcheck packaging/privatebox-factory packaging/build-deb.sh packaging/debian/postinst packaging/debian/prerm \
+  packaging/debian/postrm scripts/cdn-sync.sh tests/install/run.sh || fail "shellcheck"
+[ "$(id -u)" -eq 0 ] || { log "needs root (dpkg, users, ports below 1024); skipped"; exit 0; }
+PGVER=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)
+
+cleanup() {
+  set +e
+  stop_services
+  [ -n "${SNMPD_PID:-}" ] && kill "$SNMPD_PID" 2>/dev/null
+  [ -n "${PRINTER_PID:-}" ] && kill "$PRINTER_PID" 2>/dev/null
+  dpkg --purge privatebox-factory >/dev/null 2>&1
+  if pg_lsclusters -h 2>/dev/null | grep -q "^$PGVER main .* online"; then
+    runuser -u postgres -- psql -qc "DROP DATABASE IF EXISTS factorydb WITH (FORCE)" -c "DROP ROLE IF EXISTS privatebox_factory" >/dev/null
+    pg_ctlcluster "$PGVER" main stop
+  fi
+  rabbitmqctl -q stop >/dev/null 2>&1
+  rm -rf "$WORK" /var/backups/privatebox-factory
+}
+trap cleanup EXIT
+
+launch() { # name [unit file]: starts it and waits until it is ready or has failed; the outcome in OUTCOME
+  local svc=$1 unit=${2:-$UNITS/privatebox-factory-$1.service} waited=0
+  rm -f "$WORK/$svc.ready"
+  python3 "$HERE/run-unit.py" "$unit" "$WORK/$svc.log" "$WORK/$svc.ready" </dev/null >/dev/null 2>&1 &
+  PIDS[$svc]=$!
+  until [ -s "$WORK/$svc.ready" ]; do
+    sleep 0.2; waited=$((waited + 1)); [ $waited -lt 1000 ] || fail "$svc neither started nor failed"
+  done
+  OUTCOME=$(cat "$WORK/$svc.ready")
+}
+start_service() {
+  launch "$1"
+  [[ $OUTCOME == ready* ]] || fail "$1: $OUTCOME"
+  log "$1: $OUTCOME"
+}
+stop_services() {
+  local svc
+  for svc in "${!PIDS[@]}"; do kill -TERM "${PIDS[$svc]}" 2>/dev/null || true; done
+  for svc in "${!PIDS[@]}"; do wait "${PIDS[$svc]}" 2>/dev/null || true; done
+  PIDS=()
+}
+# In the order systemd follows from the units' After= lines.
+start_all() { local svc; for svc in dashboard unitapi cdn switchmonitor debugcollector gateway printstation; do start_service "$svc"; done; }
+
+# --- the package ---------------------------------------------------------------------------------------------
+log "building the package (1.0.0 and, from the same publish, 1.0.1 for the upgrade)"
+t0=$(ms)
+DEB1=$(VERSION=1.0.0 packaging/build-deb.sh amd64 | tail -1)
+DEB2=$(VERSION=1.0.1 REUSE_PUBLISH=1 packaging/build-deb.sh amd64 | tail -1)
+log "package built in $(( ($(ms) - t0) / 1000 )) s: $(du -h "$DEB1" | cut -f1)"
+
+log "Debian's PostgreSQL and RabbitMQ, as on the factory server"
+pg_ctlcluster "$PGVER" main start 2>/dev/null || pg_ctlcluster "$PGVER" main status >/dev/null
+rabbitmq-server -detached >/dev/null 2>&1 || true
+for _ in $(seq 1 90); do rabbitmqctl -q await_startup >/dev/null 2>&1 && break; sleep 1; done
+rabbitmqctl -q await_startup >/dev/null || fail "RabbitMQ did not start"
+
+t0=$(ms)
+dpkg -i "$DEB1" >"$WORK/dpkg.log" 2>&1 || fail "dpkg -i: $(cat "$WORK/dpkg.log")"
+log "installed in $(( $(ms) - t0 )) ms"
+expect "the service account exists" "$(id -un privatebox-factory)" privatebox-factory
+systemd-analyze verify "$UNITS"/privatebox-factory*.service "$UNITS"/privatebox-factory*.target \
+  "$UNITS"/privatebox-factory*.timer >"$WORK/verify.log" 2>&1 || fail "systemd-analyze verify: $(cat "$WORK/verify.log")"
+log "ok: systemd-analyze verify passes on every unit"
+
+# --- setup ---------------------------------------------------------------------------------------------------
+# The switch: net-snmp's snmpd serving a ProCurve-like bridge table; the printer: a raw TCP 9100 stand-in.
+SNMP_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo '{"portCount": 24, "self": "00:1b:3f:00:00:01", "ports": {}}' > "$WORK/switch.json"
+cat > "$WORK/snmpd.conf" <<EOF
+rocommunity factory-community 127.0.0.1
+pass_persist -p 10 .1.3.6.1.2.1.2.2 /usr/bin/python3 $ROOT/tests/SwitchMonitor.Tests/Peers/switch_mib.py $WORK/switch.json
+pass_persist -p 10 .1.3.6.1.2.1.17 /usr/bin/python3 $ROOT/tests/SwitchMonitor.Tests/Peers/switch_mib.py $WORK/switch.json
+EOF
+/usr/sbin/snmpd -M /dev/null -f -C -c "$WORK/snmpd.conf" -Lf "$WORK/snmpd.log" udp:127.0.0.1:"$SNMP_PORT" &
+SNMPD_PID=$!
+python3 "$HERE/zpl-printer.py" "$WORK/labels" "$WORK/printer.port" &
+PRINTER_PID=$!
+until [ -s "$WORK/printer.port" ]; do sleep 0.1; done
+
+t0=$(ms)
+privatebox-factory setup --no-start --address 127.0.0.1 --switch 127.0.0.1 --switch-community factory-community \
+  --printer "127.0.0.1:$(cat "$WORK/printer.port")" 2>"$WORK/setup.log" || fail "setup: $(cat "$WORK/setup.log")"
+log "setup in $(( $(ms) - t0 )) ms"
+sed -i "s/\"PortCount\": 24 }/\"PortCount\": 24, \"Port\": $SNMP_PORT }/" "$ETC/factory.json"
+expect "secrets are root's alone" "$(stat -c '%U %a' "$ETC/secrets" "$ETC/secrets/factory-token" | tr '\n' ' ')" "root 700 root 600 "
+expect "the RabbitMQ guest user is gone" "$(rabbitmqctl -q list_users | cut -f1 | grep -cx guest || true)" 0
+PGPASSWORD=wrong psql -h 127.0.0.1 -U privatebox_factory -d factorydb -c 'select 1' >/dev/null 2>&1 \
+  && fail "PostgreSQL accepted a wrong password"
+log "ok: PostgreSQL refuses a wrong password"
+TOKEN=$(cat "$ETC/secrets/factory-token")
+STATION=$(cat "$ETC/secrets/station-key")
+
+# --- start, as systemd would -----------------------------------------------------------------------------------
+t0=$(ms)
+start_all
+log "every service ready in $(( ($(ms) - t0) / 1000 )) s"
+expect "gateway health over HTTPS" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$GATEWAY/health")" 200
+privatebox-factory status > "$WORK/status.txt"
+cat "$WORK/status.txt" >&2
+expect "status shows every service healthy" "$(grep -c ' healthy' "$WORK/status.txt")" "${#SERVICES[@]}"
+for svc in "${SERVICES[@]}"; do
+  pid=$(pgrep -P "${PIDS[$svc]}" | head -1)
+  envs=$(tr '\0' '\n' < "/proc/$pid/environ")
+  grep -qx 'ASPNETCORE_ENVIRONMENT=Production' <<<"$envs" || fail "$svc does not run in Production"
+  expect "$svc runs as the service account in Production" "$(stat -c %U "/proc/$pid")" privatebox-factory
+done
+grep -rq dev-factory-token /usr/share/privatebox-factory/unit-client && fail "the CDN's unit-client folder holds a token"
+expect "/cdn/factory/ serves no factory.env" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$GATEWAY/cdn/factory/factory.env")" 404
+
+# --- a unit's build, label and purge ---------------------------------------------------------------------------
+MAC=02:00:5e:10:00:21
+auth=(-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json')
+expect "heartbeat over HTTPS" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "${auth[@]}" -X POST "$GATEWAY/api/heartbeat" \
+  -d "{\"mac_wan\":\"$MAC\",\"status\":\"building\",\"stage\":\"Phase 2: OPNsense\",\"timestamp\":\"$(date -u +%FT%TZ)\"}")" 200
+expect "a dev token is refused" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer dev-factory-token' \
+  -H 'Content-Type: application/json' -X POST "$GATEWAY/api/heartbeat" -d "{\"mac_wan\":\"$MAC\",\"status\":\"building\"}")" 401
+READY="{\"mac_wan\":\"$MAC\",\"status\":\"ready\",\"serial\":\"0b7e6a2c-1d2f-4c5e-9a8b-7c6d5e4f3a2b\",
+  \"admin_password\":\"correct-horse-battery-staple\",\"services_password\":\"Zq8*Lm2+Xr7=Pw4@Hk9nTb3c\",
+  \"build_time\":\"$(date -u +%FT%TZ)\",\"build_duration_seconds\":1020,\"test_results\":{\"portainer\":\"pass\",\"adguard\":\"pass\"}}"
+expect "ready report over HTTPS" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "${auth[@]}" -X POST "$GATEWAY/api/units" -d "$READY")" 200
+expect "the station key reads the password" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r .admin_password)" correct-horse-battery-staple
+
+log "the unit is plugged into port 21: the switch learns its MAC and sends linkUp to UDP 162"
+echo "{\"portCount\": 24, \"self\": \"00:1b:3f:00:00:01\", \"ports\": {\"21\": {\"up\": true, \"macs\": [\"$MAC\"]}}}" > "$WORK/switch.json"
+snmptrap -v 2c -c public 127.0.0.1:162 '' .1.3.6.1.6.3.1.1.5.4 .1.3.6.1.2.1.2.2.1.1.21 i 21 .1.3.6.1.2.1.2.2.1.8.21 i 1
+kiosk() { curl -sk --max-time 10 "$@"; }
+wait_phase() {
+  for _ in $(seq 1 150); do
+    [ "$(kiosk https://127.0.0.1:8443/kiosk/state | jq -r .phase)" = "$1" ] && return 0
+    sleep 0.2
+  done
+  fail "the kiosk never reached $1: $(kiosk https://127.0.0.1:8443/kiosk/state)"
+}
+wait_phase ask-print
+log "ok: the kiosk asks to print the label"
+kiosk -X POST "https://127.0.0.1:8443/kiosk/answer/yes?phase=ask-print" >/dev/null
+wait_phase ask-confirm
+for _ in $(seq 1 50); do grep -qs 'correct-horse-battery-staple' "$WORK/labels"/* && break; sleep 0.2; done
+grep -qs 'correct-horse-battery-staple' "$WORK/labels"/* || fail "the printer got no label with the password"
+log "ok: the printer received the label"
+kiosk -X POST "https://127.0.0.1:8443/kiosk/answer/yes?phase=ask-confirm" >/dev/null
+for _ in $(seq 1 100); do
+  [ "$("${CURL[@]}" "$GATEWAY/api/units/$MAC" | jq -r .status)" = labeled ] && break; sleep 0.2
+done
+expect "the unit is labeled" "$("${CURL[@]}" "$GATEWAY/api/units/$MAC" | jq -r .status)" labeled
+expect "the passwords are gone" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r '.admin_password // "none"')" none
+
+# A second unit mid-build and a failed one, for the upgrade and the restore to keep.
+BUILDING=02:00:5e:10:00:05
+"${CURL[@]}" -o /dev/null "${auth[@]}" -X POST "$GATEWAY/api/heartbeat" \
+  -d "{\"mac_wan\":\"$BUILDING\",\"status\":\"building\",\"stage\":\"Phase 3: management VM\",\"timestamp\":\"$(date -u +%FT%TZ)\"}"
+"${CURL[@]}" -o /dev/null "${auth[@]}" -X POST "$GATEWAY/api/units" \
+  -d '{"mac_wan":"02:00:5e:10:00:07","status":"failed","error_log":"adguard did not start","failed_tests":["adguard"]}'
+# --- memory: every service, PostgreSQL, RabbitMQ and the dashboard (sum of RSS; shared pages counted per process) ---
+rss_mb() { ps -u privatebox-factory,postgres,rabbitmq -o rss= | awk '{s += $1} END {printf "%d", s / 1024}'; }
+memory_by_process() { # RSS and PSS (shared pages split between the processes sharing them) per program, in MB
+  local pid
+  for pid in $(ps -u privatebox-factory,postgres,rabbitmq -o pid=); do
+    printf '%s %s\n' "$(cat "/proc/$pid/comm" 2>/dev/null)" \
+      "$(awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} END {print r, p}' "/proc/$pid/smaps_rollup" 2>/dev/null)"
+  done | awk 'NF == 3 {r[$1] += $2; p[$1] += $3; R += $2; P += $3}
+    END {for (k in r) printf "  %-16s RSS %5d MB  PSS %5d MB\n", k, r[k] / 1024, p[k] / 1024; printf "  %-16s RSS %5d MB  PSS %5d MB\n", "total", R / 1024, P / 1024}' >&2
+}
+IDLE_MB=$(rss_mb)
+batch=()
+for n in $(seq 10 29); do
+  m=02:00:5e:20:00:$n
+  (
+    for stage in "Phase 1: network" "Phase 2: OPNsense" "Phase 3: management VM"; do
+      "${CURL[@]}" -o /dev/null "${auth[@]}" -X POST "$GATEWAY/api/heartbeat" \
+        -d "{\"mac_wan\":\"$m\",\"status\":\"building\",\"stage\":\"$stage\",\"timestamp\":\"$(date -u +%FT%TZ)\"}"
+    done
+    "${CURL[@]}" -o /dev/null "${auth[@]}" -X POST "$GATEWAY/api/units" -d "$(sed "s/$MAC/$m/; s/3a2b/3a$n/" <<<"$READY")"
+  ) &
+  batch+=($!)
+done
+wait "${batch[@]}"
+BATCH_MB=$(rss_mb)
+memory_by_process
+log "memory (RSS of every process of the suite, PostgreSQL and RabbitMQ): idle $IDLE_MB MB, after a batch of 20 $BATCH_MB MB"
+[ "$BATCH_MB" -lt 2048 ] || fail "the installed suite needs $BATCH_MB MB after a batch: too much for a 4 GB server"
+
+answers() { # what an engineer would compare: units, attempts, metrics
+  "${CURL[@]}" "$GATEWAY/api/units" | jq -S '[.[] | del(.last_seen_seconds?, .age_seconds?)] | sort_by(.mac_wan)'
+  for m in $MAC $BUILDING 02:00:5e:10:00:07; do "${CURL[@]}" "$GATEWAY/api/units/$m/attempts" | jq -S .; done
+  local range
+  range="from=$(date -u -d yesterday +%F)&to=$(date -u -d tomorrow +%F)"
+  "${CURL[@]}" "$GATEWAY/api/metrics/daily?$range" | jq -S .
+  "${CURL[@]}" "$GATEWAY/api/metrics/test-failures?$range" | jq -S .
+}
+answers > "$WORK/answers.before"
+grep -q "$BUILDING" "$WORK/answers.before" || fail "the answers hold no units: $(head -c 400 "$WORK/answers.before")"
+
+# --- refusals --------------------------------------------------------------------------------------------------
+log "a dev key among the secrets stops the service, naming the setting"
+printf 'dev-station-key' > "$WORK/dev-station-key"
+sed "s|$ETC/secrets/station-key|$WORK/dev-station-key|" "$UNITS/privatebox-factory-cdn.service" \
+  | sed 's|127.0.0.1:5302|127.0.0.1:5392|' > "$WORK/cdn-dev.service"
+launch cdn-dev "$WORK/cdn-dev.service"
+[[ $OUTCOME == failed* ]] || fail "the CDN started with a dev station key"
+grep -q 'FactoryKeys:StationKey' "$WORK/cdn-dev.log" || fail "the refusal does not name FactoryKeys:StationKey"
+log "ok: refused: $(grep -o 'FactoryKeys:StationKey[^.]*' "$WORK/cdn-dev.log" | head -1)"
+unset 'PIDS[cdn-dev]'
+log "the folder printer stops the print station"
+echo '{ "PrintStation": { "Printer": { "Kind": "Folder" } } }' > "$WORK/folder.json"
+sed -e "s|:/etc/privatebox-factory/factory.json|:/etc/privatebox-factory/factory.json:$WORK/folder.json|" \
+  -e 's|5305|5395|; s|0.0.0.0:8443|127.0.0.1:8493|' "$UNITS/privatebox-factory-printstation.service" > "$WORK/print-folder.service"
+launch print-folder "$WORK/print-folder.service"
+[[ $OUTCOME == failed* ]] || fail "the print station started with the folder printer"
+grep -q 'Zpl or Cups' "$WORK/print-folder.log" || fail "the refusal does not name the printer setting"
+log "ok: refused: $(grep -o 'PrintStation:Printer:Kind[^(]*' "$WORK/print-folder.log" | head -1)"
+unset 'PIDS[print-folder]'
+
+# --- backup, upgrade, restore ----------------------------------------------------------------------------------
+ARCHIVE=$(privatebox-factory backup "$WORK/backups" 2>"$WORK/backup.log" | tail -1)
+[ -s "$ARCHIVE" ] || fail "no backup archive: $(cat "$WORK/backup.log")"
+tar -tzf "$ARCHIVE" | grep -q credentials-key && fail "the backup holds the credentials key"
+log "ok: backup $(du -h "$ARCHIVE" | cut -f1), without the credentials key"
+cp "$ETC/secrets/credentials-key" "$WORK/credentials-key"
+
+log "upgrade to 1.0.1 with the suite running; then the services restart as postinst asks systemd to"
+dpkg -i "$DEB2" >"$WORK/dpkg2.log" 2>&1 || fail "upgrade: $(cat "$WORK/dpkg2.log")"
+expect "the site configuration survived the upgrade" "$(grep -c "\"Port\": $SNMP_PORT" "$ETC/factory.json")" 1
+t0=$(ms)
+stop_services
+start_all
+downtime=$(( $(ms) - t0 ))
+log "upgrade downtime (stop to every service ready): $downtime ms"
+expect "version after the upgrade" "$(privatebox-factory version)" 1.0.1
+answers > "$WORK/answers.upgraded"
+diff -u "$WORK/answers.before" "$WORK/answers.upgraded" >&2 || fail "the upgrade changed the API's answers"
+log "ok: the upgrade kept every unit, attempt and metric"
+expect "the unit in mid-build is still building" "$("${CURL[@]}" "$GATEWAY/api/units/$BUILDING" | jq -r .status)" building
+
+log "restore into an empty database"
+stop_services
+runuser -u postgres -- psql -qc "DROP DATABASE factorydb WITH (FORCE)" -c "CREATE DATABASE factorydb OWNER privatebox_factory"
+rm -f "$ETC/secrets/credentials-key"
+privatebox-factory restore "$ARCHIVE" --credentials-key "$WORK/credentials-key" 2>"$WORK/restore.log" || fail "restore: $(cat "$WORK/restore.log")"
+start_all
+answers > "$WORK/answers.restored"
+diff -u "$WORK/answers.before" "$WORK/answers.restored" >&2 || fail "the restore changed the API's answers"
+log "ok: the restore brought back every unit, attempt and metric"
+stop_services
+
+log "purge"
+dpkg --purge privatebox-factory >"$WORK/purge.log" 2>&1 || fail "purge: $(cat "$WORK/purge.log")"
+for gone in "$ETC" /var/lib/privatebox-factory /usr/lib/privatebox-factory "$UNITS/privatebox-factory.target"; do
+  [ ! -e "$gone" ] || fail "$gone is still there after purge"
+done
+log "ok: purge removed the configuration, secrets, state and programs (the database and backups stay)"
+log "passed"
