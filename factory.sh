@@ -27,7 +27,7 @@ TEST_PACKAGES+=(fonts-dejavu-core chromium cups-daemon cups-client)
 PACKAGED_SERVICES+=(cups.socket cups.path cups)
 # The factory server's package (tests/install): dpkg-deb builds it, systemd-analyze checks its units, setpriv starts
 # them as their service account, and the package's own dependencies.
-TEST_PACKAGES+=(dpkg-dev systemd util-linux openssh-client openssl postgresql-client adduser ca-certificates)
+TEST_PACKAGES+=(dpkg-dev systemd util-linux iproute2 openssh-client openssl postgresql-client adduser ca-certificates)
 
 log() { printf '\033[1;34m[factory]\033[0m %s\n' "$*" >&2; }
 
