@@ -35,4 +35,18 @@ public sealed class SuiteTests(SuiteFixture suite)
         Assert.False(string.IsNullOrEmpty(body.GetProperty("ip_address").GetString()));
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_gateway_bound_to_its_factory_address_also_answers_there()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Gateway, cts.Token);
+        using var lan = new HttpClient { BaseAddress = suite.GatewayBinding };
+
+        var health = await lan.GetAsync("/health");
+        var board = await lan.GetAsync("/api/metrics/board");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, board.StatusCode);
+    }
 }
