@@ -4,7 +4,7 @@
     run-unit.py /lib/systemd/system/privatebox-factory-unitapi.service LOG READY_FILE
 
 Reads the unit's [Service] section and applies ExecStart, WorkingDirectory, User/Group, Environment,
-EnvironmentFile, LoadCredential (copied into /run/credentials/<unit>, %d expanded), StateDirectory and
+EnvironmentFile, LoadCredential (copied into /run/credentials/<unit>, %d expanded), StateDirectory, UMask and
 AmbientCapabilities (through setpriv). The process is named "systemd" so .NET's systemd integration sees its
 parent as systemd, and it receives a NOTIFY_SOCKET; for Type=notify the unit counts as started only when READY=1
 arrives there. READY_FILE is written then (or "failed: ..." if the service exits first). Stays in the foreground
@@ -108,8 +108,9 @@ def write_ready(text):
     os.replace(ready_path + ".tmp", ready_path)
 
 log = open(log_path, "ab")
+umask = int(last("UMask", "0022"), 8)
 child = subprocess.Popen(command, cwd=last("WorkingDirectory", "/"), env=env, stdout=log, stderr=subprocess.STDOUT,
-                         stdin=subprocess.DEVNULL)
+                         stdin=subprocess.DEVNULL, preexec_fn=lambda: os.umask(umask))
 signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
 
 started = time.monotonic()

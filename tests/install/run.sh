@@ -95,6 +95,12 @@ expect "the service account exists" "$(id -un privatebox-factory)" privatebox-fa
 systemd-analyze verify "$UNITS"/privatebox-factory*.service "$UNITS"/privatebox-factory*.target \
   "$UNITS"/privatebox-factory*.timer >"$WORK/verify.log" 2>&1 || fail "systemd-analyze verify: $(cat "$WORK/verify.log")"
 log "ok: systemd-analyze verify passes on every unit"
+for unit in "$UNITS"/privatebox-factory-*.service; do
+  [[ $unit == *-backup.service ]] && continue
+  exposure=$(systemd-analyze security --offline=true "$unit" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+  awk -v e="$exposure" 'BEGIN {exit !(e != "" && e < 4.0)}' || fail "$(basename "$unit"): exposure level '$exposure' (systemd-analyze security), want below 4.0"
+done
+log "ok: systemd-analyze security rates every service unit below 4.0 (OK)"
 
 # --- setup ---------------------------------------------------------------------------------------------------
 # The switch: net-snmp's snmpd serving a ProCurve-like bridge table; the printer: a raw TCP 9100 stand-in.
