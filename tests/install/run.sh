@@ -232,16 +232,23 @@ BATCH=$(tail -1 "$WORK/memory.txt")
 log "memory of the suite, PostgreSQL and RabbitMQ in MB: idle $IDLE; after a batch of 20 units $BATCH"
 [ "$(awk '{print $5}' <<<"$BATCH")" -lt 1536 ] || fail "the installed suite uses more than 1.5 GB after a batch: $BATCH"
 
-answers() { # what an engineer would compare: units, attempts, metrics
+"${CURL[@]}" -o /dev/null "${auth[@]}" -X POST "$GATEWAY/api/debug-logs" \
+  -d '{"mac":"02:00:5e:10:00:07","entries":{"bootstrap.log":"adguard: container exited with 1\n"}}'
+answers() { # what an engineer would compare: units, attempts, metrics, debug bundles
   "${CURL[@]}" "$GATEWAY/api/units" | jq -S '[.[] | del(.last_seen_seconds?, .age_seconds?)] | sort_by(.mac_wan)'
   for m in $MAC $BUILDING 02:00:5e:10:00:07; do "${CURL[@]}" "$GATEWAY/api/units/$m/attempts" | jq -S .; done
   local range
   range="from=$(date -u -d yesterday +%F)&to=$(date -u -d tomorrow +%F)"
   "${CURL[@]}" "$GATEWAY/api/metrics/daily?$range" | jq -S .
   "${CURL[@]}" "$GATEWAY/api/metrics/test-failures?$range" | jq -S .
+  local bundles
+  bundles=$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/debug-logs?mac=02:00:5e:10:00:07")
+  jq -S . <<<"$bundles"
+  "${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/debug-logs/$(jq -r '.[0].id' <<<"$bundles")" | sha256sum
 }
 answers > "$WORK/answers.before"
 grep -q "$BUILDING" "$WORK/answers.before" || fail "the answers hold no units: $(head -c 400 "$WORK/answers.before")"
+grep -q '"id"' "$WORK/answers.before" || fail "the answers hold no debug bundle"
 
 # --- refusals --------------------------------------------------------------------------------------------------
 log "a dev key among the secrets stops the service, naming the setting"
@@ -281,7 +288,7 @@ log "upgrade downtime (stop to every service ready): $downtime ms"
 expect "version after the upgrade" "$(privatebox-factory version)" 1.0.1
 answers > "$WORK/answers.upgraded"
 diff -u "$WORK/answers.before" "$WORK/answers.upgraded" >&2 || fail "the upgrade changed the API's answers"
-log "ok: the upgrade kept every unit, attempt and metric"
+log "ok: the upgrade kept every unit, attempt, metric and debug bundle"
 expect "the unit in mid-build is still building" "$("${CURL[@]}" "$GATEWAY/api/units/$BUILDING" | jq -r .status)" building
 
 log "restore into an empty database"
@@ -292,7 +299,7 @@ privatebox-factory restore "$ARCHIVE" --credentials-key "$WORK/credentials-key" 
 start_all
 answers > "$WORK/answers.restored"
 diff -u "$WORK/answers.before" "$WORK/answers.restored" >&2 || fail "the restore changed the API's answers"
-log "ok: the restore brought back every unit, attempt and metric"
+log "ok: the restore brought back every unit, attempt, metric and debug bundle"
 stop_services
 
 log "purge"
