@@ -6,8 +6,10 @@ public sealed record KnownHostKey(string Mac, string KeyType, string Fingerprint
     string? RejectedFingerprint, DateTimeOffset? RejectedAt);
 
 /// <summary>
-/// Trust on first use, per unit MAC: the first host key a unit presents is recorded; a different key later is
-/// refused and recorded beside it for the operator. Only an admin forgetting the key (a reinstalled unit) resets it.
+/// The host key each unit may present, per MAC. A unit enrolled by install media reports its key's fingerprint with its
+/// heartbeats: exactly that key is trusted, replacing what was on record (a reflashed unit enrolls again with a new
+/// key). Otherwise trust on first use: the first key presented is recorded; a different key later is refused and
+/// recorded beside it for the operator, and only an admin forgetting the key (a reinstalled unit) resets it.
 /// </summary>
 public sealed class HostKeyStore(NpgsqlDataSource db, TimeProvider clock)
 {
@@ -42,6 +44,22 @@ public sealed class HostKeyStore(NpgsqlDataSource db, TimeProvider clock)
         command.Parameters.Add(new() { Value = fingerprint });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
         return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Records the key the unit itself reported as the one to trust, replacing any other.</summary>
+    public async Task<KnownHostKey> TrustReportedAsync(string mac, string fingerprint, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO debug.host_keys (mac, key_type, fingerprint, first_seen_at) VALUES ($1, 'reported', $2, $3)
+            ON CONFLICT (mac) DO UPDATE SET key_type = excluded.key_type, fingerprint = excluded.fingerprint,
+                first_seen_at = excluded.first_seen_at, rejected_fingerprint = NULL, rejected_at = NULL
+            WHERE debug.host_keys.fingerprint <> excluded.fingerprint
+            """);
+        command.Parameters.Add(new() { Value = mac });
+        command.Parameters.Add(new() { Value = fingerprint });
+        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        await command.ExecuteNonQueryAsync(ct);
+        return (await FindAsync(mac, ct))!;
     }
 
     public async Task RecordRejectedAsync(string mac, string fingerprint, CancellationToken ct)

@@ -21,7 +21,9 @@ public sealed class SshCollector(HostKeyStore hostKeys, IOptions<DebugCollectorO
         if (string.IsNullOrWhiteSpace(settings.KeyFile) || !File.Exists(settings.KeyFile))
             return new([], false, false, null, "The factory debug key file (DebugCollector:Ssh:KeyFile) is not configured or not readable.", Retryable: false);
 
-        var known = await hostKeys.FindAsync(unit.Mac, ct);
+        var known = unit.HostKey is { } reported
+            ? await hostKeys.TrustReportedAsync(unit.Mac, reported, ct)
+            : await hostKeys.FindAsync(unit.Mac, ct);
         string? presented = null, keyType = null;
         PrivateKeyFile key;
         try

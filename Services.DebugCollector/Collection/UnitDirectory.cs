@@ -8,8 +8,11 @@ using PrivateBox.Factory.Services.DebugCollector.Bundles;
 
 namespace PrivateBox.Factory.Services.DebugCollector.Collection;
 
-/// <summary>What the collector needs of a unit: where to reach it and which passwords to redact. ToString hides the passwords.</summary>
-public sealed record UnitInfo(string Mac, string Status, IReadOnlyList<string> Addresses, IReadOnlyList<string> Passwords)
+/// <summary>
+/// What the collector needs of a unit: where to reach it, the host key it reported (enrolled units) and which passwords
+/// to redact. ToString hides the passwords.
+/// </summary>
+public sealed record UnitInfo(string Mac, string Status, IReadOnlyList<string> Addresses, IReadOnlyList<string> Passwords, string? HostKey = null)
 {
     public override string ToString() => $"UnitInfo {{ Mac = {Mac}, Status = {Status}, Addresses = [{string.Join(", ", Addresses)}] }}";
 }
@@ -33,13 +36,14 @@ public sealed class UnitDirectory(HttpClient http, FactoryKeys keys)
         // proxmox_ip is the host itself when the unit sent it; the heartbeat's address is the fallback.
         var addresses = new[] { unit.ProxmoxIp, unit.IpAddress }.OfType<string>().Where(a => a.Length > 0).Distinct().ToList();
         var passwords = new[] { unit.AdminPassword, unit.ServicesPassword }.OfType<string>().Where(p => p.Length > 0).ToList();
-        return new UnitInfo(unit.Mac, unit.Status, addresses, passwords);
+        return new UnitInfo(unit.Mac, unit.Status, addresses, passwords, unit.SshHostKey);
     }
 
     private sealed record UnitResponse(
         string Mac, string Status,
         [property: JsonPropertyName("ip_address")] string? IpAddress,
         [property: JsonPropertyName("proxmox_ip")] string? ProxmoxIp,
+        [property: JsonPropertyName("ssh_host_key")] string? SshHostKey,
         [property: JsonPropertyName("admin_password")] string? AdminPassword,
         [property: JsonPropertyName("services_password")] string? ServicesPassword)
     {

@@ -40,6 +40,8 @@ public static class HeartbeatApi
             errors["timestamp"] = [timestampError!];
         if (request.ProxmoxIp is not null && !WireValues.IsIpAddress(request.ProxmoxIp))
             errors["proxmox_ip"] = ["Must be an IPv4 or IPv6 address."];
+        if (request.SshHostKey is not null && !WireValues.IsSshFingerprint(request.SshHostKey))
+            errors["ssh_host_key"] = ["Must be an OpenSSH SHA-256 fingerprint: SHA256: and 43 base64 characters."];
         var macs = UnitMacs.Parse(request.Macs, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid heartbeat");
 
@@ -50,6 +52,8 @@ public static class HeartbeatApi
 
         var outcome = await RecordAsync(db, mac!, macs.Distinct().ToArray(), request.Stage, unitTimestamp, now, ip,
             request.ProxmoxIp, options.Value.RebuildGrace, ct);
+
+        if (request.SshHostKey is not null) await RecordHostKeyAsync(db, outcome.AttemptId, request.SshHostKey, ct);
 
         metrics.HeartbeatReceived(outcome.NewAttempt);
         dashboard.Notify();
@@ -102,6 +106,16 @@ public static class HeartbeatApi
             parameters.Add(Parameter(ip, NpgsqlDbType.Text));
             parameters.Add(Parameter(proxmoxIp, NpgsqlDbType.Text));
         }
+    }
+
+    // Enrolled units send their host key's fingerprint with every heartbeat; it changes only with a new installation.
+    private static async Task RecordHostKeyAsync(NpgsqlDataSource db, Guid attempt, string fingerprint, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE build_attempts SET ssh_host_key = $2 WHERE id = $1 AND ssh_host_key IS DISTINCT FROM $2");
+        command.Parameters.Add(Parameter(attempt, NpgsqlDbType.Uuid));
+        command.Parameters.Add(Parameter(fingerprint, NpgsqlDbType.Text));
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static NpgsqlParameter Parameter(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };

@@ -9,7 +9,8 @@ public record HeartbeatRequest(
     string? Stage,
     JsonElement? Timestamp,
     string? ProxmoxIp,
-    List<string>? Macs);
+    List<string>? Macs,
+    string? SshHostKey);
 
 /// <summary>The answer to a heartbeat: which attempt it counted for and that attempt's status.</summary>
 public record HeartbeatResponse(string Mac, Guid AttemptId, string Status, bool NewAttempt);

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PrivateBox.Factory.Services.UnitApi.Infrastructure;
 
 /// <summary>Parsing of the loosely typed values units send (timestamps as ISO text or epoch seconds, IPs).</summary>
-public static class WireValues
+public static partial class WireValues
 {
     private static readonly DateTimeOffset Earliest = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -37,4 +37,10 @@ public static class WireValues
     }
 
     public static bool IsIpAddress(string? text) => text is not null && text.Length <= 45 && IPAddress.TryParse(text, out _);
+
+    /// <summary>An OpenSSH SHA-256 host key fingerprint as <c>ssh-keygen -l</c> prints it: SHA256:, 43 unpadded base64 characters.</summary>
+    public static bool IsSshFingerprint(string text) => SshFingerprint().IsMatch(text);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^SHA256:[A-Za-z0-9+/]{43}$")]
+    private static partial System.Text.RegularExpressions.Regex SshFingerprint();
 }

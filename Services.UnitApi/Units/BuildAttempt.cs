@@ -14,6 +14,8 @@ public class BuildAttempt
     public int HeartbeatCount { get; set; }
     public string? IpAddress { get; set; }
     public string? ProxmoxIp { get; set; }
+    /// <summary>The SSH host key fingerprint the unit reported (SHA256:...); the debug collector trusts exactly this key.</summary>
+    public string? SshHostKey { get; set; }
 
     public string? Serial { get; set; }
     public DateTimeOffset? BuildTime { get; set; }
@@ -29,4 +31,6 @@ public class BuildAttempt
     public DateTimeOffset? StuckAt { get; set; }
     public DateTimeOffset? LabeledAt { get; set; }
     public bool HasCredentials { get; set; }
+    /// <summary>True when the ready report said the factory debug key was taken off the unit.</summary>
+    public bool? DebugKeyRemoved { get; set; }
 }

@@ -103,6 +103,7 @@ public static class ReportEndpoint
         attempt.ErrorLog = report.ErrorLog;
         attempt.DiagnosticData = report.DiagnosticData;
         attempt.ProxmoxIp = report.ProxmoxIp ?? attempt.ProxmoxIp;
+        attempt.DebugKeyRemoved = report.DebugKeyRemoved;
     }
 
     private static ReportResponse Response(Unit unit, BuildAttempt attempt) =>

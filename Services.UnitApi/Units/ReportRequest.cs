@@ -22,7 +22,8 @@ public record ReportRequest(
     JsonElement? DiagnosticData,
     string? ProxmoxIp,
     List<string>? Macs,
-    JsonElement? Timestamp);
+    JsonElement? Timestamp,
+    bool? DebugKeyRemoved);
 
 /// <summary>The answer to a report; identical when the same report is sent again.</summary>
 public record ReportResponse(string Mac, Guid AttemptId, int Attempt, string Status, DateTimeOffset ReportedAt);

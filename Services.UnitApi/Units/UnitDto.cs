@@ -24,13 +24,15 @@ public record UnitDto(
     DateTimeOffset? StuckAt,
     DateTimeOffset? LabeledAt,
     bool HasCredentials,
+    string? SshHostKey,
+    bool? DebugKeyRemoved,
     Secret? AdminPassword = null,
     Secret? ServicesPassword = null)
 {
     public static UnitDto From(Unit unit, BuildAttempt a, Secret? admin = null, Secret? services = null) => new(
         unit.Mac, unit.Macs, a.Id, a.Number, a.Status, a.Stage, a.Serial, a.StartedAt, a.LastHeartbeatAt, a.IpAddress,
         a.ProxmoxIp, a.BuildTime, a.BuildDurationSeconds, a.TestResults, a.FailedTests, a.ErrorLog, a.ReportedAt,
-        a.StuckAt, a.LabeledAt, a.HasCredentials, admin, services);
+        a.StuckAt, a.LabeledAt, a.HasCredentials, a.SshHostKey, a.DebugKeyRemoved, admin, services);
 }
 
 /// <summary>One past or current build of a unit, for the attempt history.</summary>

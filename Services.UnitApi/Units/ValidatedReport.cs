@@ -19,7 +19,8 @@ public sealed partial record ValidatedReport(
     string? ErrorLog,
     string? DiagnosticData,
     string? ProxmoxIp,
-    List<string> Macs)
+    List<string> Macs,
+    bool? DebugKeyRemoved)
 {
     private static readonly string[] AdminKeys = ["admin", "admin_password", "ssh"];
     private static readonly string[] ServicesKeys = ["services", "services_password", "web"];
@@ -29,7 +30,7 @@ public sealed partial record ValidatedReport(
     {
         Mac, Status, Serial, AdminPassword?.Reveal(), ServicesPassword?.Reveal(), BuildTime, BuildDurationSeconds,
         TestResults?.OrderBy(t => t.Key, StringComparer.Ordinal).ToArray(), FailedTests, ErrorLog, DiagnosticData, ProxmoxIp,
-        Macs.Order(StringComparer.Ordinal).ToArray(),
+        Macs.Order(StringComparer.Ordinal).ToArray(), DebugKeyRemoved,
     });
 
     public static ValidatedReport? Validate(ReportRequest r, DateTimeOffset now, Dictionary<string, string[]> errors)
@@ -90,7 +91,7 @@ public sealed partial record ValidatedReport(
             r.BuildDurationSeconds is { } d ? (int)Math.Round(d) : null,
             r.TestResults is null ? null : testResults, failedTests, r.ErrorLog,
             r.DiagnosticData is { ValueKind: not JsonValueKind.Null } data ? data.GetRawText() : null,
-            r.ProxmoxIp, macs.Distinct().ToList());
+            r.ProxmoxIp, macs.Distinct().ToList(), r.DebugKeyRemoved);
     }
 
     private static Secret? Pick(Dictionary<string, Secret>? passwords, string[] keys) =>

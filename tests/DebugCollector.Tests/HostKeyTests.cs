@@ -50,6 +50,42 @@ public class HostKeyTests(Suite suite)
         Assert.Equal(suite.Ssh.HostKeyFingerprint, System.Text.Json.JsonDocument.Parse(files["manifest.json"]).RootElement.GetProperty("host_key").GetString());
     }
 
+    [Fact]
+    public async Task The_key_an_enrolled_unit_reported_is_trusted_also_after_a_reflash_and_no_other()
+    {
+        var mac = TestUnits.NewMac();
+        await suite.HeartbeatAsync(mac, hostKey: suite.Ssh.HostKeyFingerprint);
+        var first = await suite.DownloadAsync(await CollectAsync(mac));
+        // Reflashed and enrolled again: a new key, reported with the heartbeats, trusted without an admin.
+        await suite.Ssh.ChangeHostKeyAsync();
+        await suite.HeartbeatAsync(mac, hostKey: suite.Ssh.HostKeyFingerprint);
+        var reflashed = await suite.DownloadAsync(await CollectAsync(mac));
+        var reported = suite.Ssh.HostKeyFingerprint;
+        // Something else answering at the unit's address is refused, whatever was trusted before.
+        await suite.Ssh.ChangeHostKeyAsync();
+        var impostor = await suite.DownloadAsync(await CollectAsync(mac));
+
+        Assert.False(first.ContainsKey("errors.txt"));
+        Assert.False(reflashed.ContainsKey("errors.txt"));
+        Assert.Equal(reported, System.Text.Json.JsonDocument.Parse(reflashed["manifest.json"]).RootElement.GetProperty("host_key").GetString());
+        Assert.Contains("Host key changed", impostor["errors.txt"]);
+        Assert.Contains(reported, impostor["errors.txt"]);
+        Assert.False(impostor.ContainsKey("bootstrap.log"));
+    }
+
+    [Fact]
+    public async Task A_host_key_that_is_not_a_fingerprint_is_refused_with_the_field_named()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/heartbeat")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { mac_wan = TestUnits.NewMac(), status = "building", ssh_host_key = "ssh-ed25519 AAAA" }),
+        };
+        var response = await suite.UnitApiClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Json()).GetProperty("errors").TryGetProperty("ssh_host_key", out _));
+    }
+
     private async Task<Guid> CollectAsync(string mac)
     {
         await using var scope = suite.Collector.Services.CreateAsyncScope();

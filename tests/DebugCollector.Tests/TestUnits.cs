@@ -17,14 +17,14 @@ public static class TestUnits
     }
 
     /// <summary>A heartbeat as forwarded by the gateway from <paramref name="ip"/>.</summary>
-    public static async Task HeartbeatAsync(this Suite suite, string mac, string ip = "127.0.0.1", string? proxmoxIp = null)
+    public static async Task HeartbeatAsync(this Suite suite, string mac, string ip = "127.0.0.1", string? proxmoxIp = null, string? hostKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/heartbeat")
         {
             Content = JsonContent.Create(new Dictionary<string, object?>
             {
                 ["mac_wan"] = mac, ["status"] = "building", ["stage"] = "Phase 3: services",
-                ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"), ["proxmox_ip"] = proxmoxIp,
+                ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"), ["proxmox_ip"] = proxmoxIp, ["ssh_host_key"] = hostKey,
             }),
         };
         request.Headers.Add("X-Forwarded-For", ip);

@@ -31,7 +31,7 @@ public class SecretTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
     public void Secrets_and_reports_do_not_print_passwords()
     {
         var secret = new Secret("hotel-india-juliet");
-        var report = new ReportRequest(null, "ready", null, secret, secret, null, null, null, null, null, null, null, null, null, null);
+        var report = new ReportRequest(null, "ready", null, secret, secret, null, null, null, null, null, null, null, null, null, null, null);
 
         Assert.DoesNotContain("hotel", secret.ToString());
         Assert.DoesNotContain("hotel", report.ToString());

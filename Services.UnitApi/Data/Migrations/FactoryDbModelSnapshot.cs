@@ -284,6 +284,10 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("build_time");
 
+                    b.Property<bool?>("DebugKeyRemoved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("debug_key_removed");
+
                     b.Property<string>("DiagnosticData")
                         .HasColumnType("jsonb")
                         .HasColumnName("diagnostic_data");
@@ -340,6 +344,10 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
                     b.Property<string>("Serial")
                         .HasColumnType("text")
                         .HasColumnName("serial");
+
+                    b.Property<string>("SshHostKey")
+                        .HasColumnType("text")
+                        .HasColumnName("ssh_host_key");
 
                     b.Property<string>("Stage")
                         .HasColumnType("text")
