@@ -5,6 +5,8 @@
 #   ./factory.sh bench [name]   run a benchmark from bench/ (default: all)
 #   ./factory.sh cdn-sync <folder> [cdn-url]   upload new and changed files below <folder> to the CDN
 #   ./factory.sh package [amd64|arm64]        build the factory server's Debian package into artifacts/
+#   ./factory.sh unit-media --out DIR --server https://... --ca CA --token-file F --debug-key KEY.pub
+#                                             install media files for units of one server (answer.toml, first-boot.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -110,5 +112,6 @@ case "${1:-}" in
   bench) shift; cmd_bench "$@" ;;
   cdn-sync) shift; cmd_cdn_sync "$@" ;;
   package) shift; exec packaging/build-deb.sh "$@" ;;
-  *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  unit-media) shift; exec scripts/unit-media.sh "$@" ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

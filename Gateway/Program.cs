@@ -10,6 +10,7 @@ builder.Services.AddReverseProxy()
 
 var app = builder.Build();
 
+app.UseHttpsOnlyKeys();
 app.MapDefaultEndpoints();
 app.MapReverseProxy();
 

@@ -44,7 +44,7 @@ install -D -m 644 packaging/defaults.json "$LIB/defaults.json"
 echo "$VERSION" > "$LIB/VERSION"
 install -D -m 644 packaging/factory.json "$STAGE/etc/privatebox-factory/factory.json"
 install -D -m 755 packaging/privatebox-factory "$STAGE/usr/bin/privatebox-factory"
-install -m 755 scripts/cdn-sync.sh "$LIB/cdn-sync.sh"
+install -m 755 scripts/cdn-sync.sh scripts/unit-media.sh scripts/validate-answer.py "$LIB/"
 install -d "$STAGE/lib/systemd/system"
 install -m 644 packaging/systemd/* "$STAGE/lib/systemd/system/"
 # The standalone Aspire dashboard exists for linux-x64 only.

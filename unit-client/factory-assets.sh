@@ -50,8 +50,9 @@ seed_asset() {
   part="$dest.part"
   for attempt in 1 2 3; do
     # -C - resumes a partial file; a server that ignores ranges (exit 33) gets a fresh download.
+    factory_tls
     code=$(curl -sS -f -L -C - -o "$part" -w '%{http_code}' --connect-timeout 10 --retry 3 --retry-delay 2 \
-      "$FACTORY_CDN$cdn_path" 2>>"$FACTORY_LOG") || {
+      "${FACTORY_TLS[@]}" "$FACTORY_CDN$cdn_path" 2>>"$FACTORY_LOG") || {
       local rc=$?
       if [ "$rc" -eq 33 ] || [ "$code" = 416 ]; then rm -f "$part"; fi
       log "download of $cdn_path failed (curl $rc, HTTP $code), attempt $attempt"
@@ -72,7 +73,8 @@ seed_asset() {
 
 seed_assets() {
   local manifest="$FACTORY_STATE_DIR/manifest.json"
-  if ! curl -sS -f -o "$manifest" --connect-timeout 10 --max-time 60 "$FACTORY_CDN/cdn/manifest.json" 2>>"$FACTORY_LOG"; then
+  factory_tls
+  if ! curl -sS -f -o "$manifest" --connect-timeout 10 --max-time 60 "${FACTORY_TLS[@]}" "$FACTORY_CDN/cdn/manifest.json" 2>>"$FACTORY_LOG"; then
     log "no CDN manifest; the bootstrap downloads its assets"
     return 0
   fi

@@ -118,11 +118,24 @@ fail_build() {
   exit 1
 }
 
+# A unit that passed ships without factory access: the debug key the install media authorized goes. A unit that
+# failed keeps it, so the debug station can log in.
+remove_debug_key() {
+  [ -n "$FACTORY_DEBUG_KEY" ] || return 0
+  [ -f "$FACTORY_AUTHORIZED_KEYS" ] || return 0
+  local kept
+  kept=$(grep -vxF "$FACTORY_DEBUG_KEY" "$FACTORY_AUTHORIZED_KEYS") || true
+  printf '%s' "$kept${kept:+$'\n'}" >"$FACTORY_AUTHORIZED_KEYS.new" && mv -f "$FACTORY_AUTHORIZED_KEYS.new" "$FACTORY_AUTHORIZED_KEYS" \
+    && ! grep -qxF "$FACTORY_DEBUG_KEY" "$FACTORY_AUTHORIZED_KEYS"
+}
+
 report_ready() {
+  remove_debug_key || fail_build "the factory debug key could not be removed from $FACTORY_AUTHORIZED_KEYS" "debug_key fail"
   stop_heartbeats
   log "build passed; reporting ready"
   {
     printf '{"status":"ready",%s' "$(common_fields)"
+    [ -n "$FACTORY_DEBUG_KEY" ] && printf ',"debug_key_removed":true'
     printf ',"admin_password":%s,"services_password":%s' "$(json_str "$ADMIN_PASSWORD")" "$(json_str "$SERVICES_PASSWORD")"
     printf ',"test_results":%s}\n' "$(test_results_json "$@")"
   } | enqueue_report

@@ -22,6 +22,9 @@ factory_load_config() {
   FACTORY_CDN=${FACTORY_CDN:-$FACTORY_SERVER}
   FACTORY_TOKEN=${FACTORY_TOKEN:-}
   FACTORY_CACERT=${FACTORY_CACERT:-}
+  FACTORY_DEBUG_KEY=${FACTORY_DEBUG_KEY:-}
+  FACTORY_AUTHORIZED_KEYS=${FACTORY_AUTHORIZED_KEYS:-/root/.ssh/authorized_keys}
+  SSH_HOST_KEY_FILE=${SSH_HOST_KEY_FILE:-/etc/ssh/ssh_host_ed25519_key.pub}
   FACTORY_STATE_DIR=${FACTORY_STATE_DIR:-/var/lib/privatebox-factory}
   FACTORY_LOG=${FACTORY_LOG:-/var/log/privatebox-factory.log}
   HEARTBEAT_INTERVAL=${HEARTBEAT_INTERVAL:-60}
@@ -151,12 +154,19 @@ proxmox_ip() {
   printf '%s' "${cidr%/*}"
 }
 
+# curl's TLS options: with the factory CA (FACTORY_CACERT) only a certificate it signed is accepted, and only HTTPS.
+factory_tls() {
+  FACTORY_TLS=()
+  [ -n "$FACTORY_CACERT" ] && FACTORY_TLS=(--cacert "$FACTORY_CACERT" --proto "=https")
+  return 0
+}
+
 # POSTs a JSON file with the factory token; prints the HTTP status (000 when the server is unreachable).
 # The token goes to curl on a config stream, never on its command line.
 api_post() {
-  local path=$1 body=$2 response=${3:-/dev/null} tls=()
-  [ -n "$FACTORY_CACERT" ] && tls=(--cacert "$FACTORY_CACERT")
-  curl -sS -o "$response" -w '%{http_code}' --connect-timeout 5 --max-time 60 "${tls[@]}" \
+  local path=$1 body=$2 response=${3:-/dev/null}
+  factory_tls
+  curl -sS -o "$response" -w '%{http_code}' --connect-timeout 5 --max-time 60 "${FACTORY_TLS[@]}" \
     -X POST -H 'Content-Type: application/json' --data-binary "@$body" \
     -K <(printf 'header = "Authorization: Bearer %s"\n' "$FACTORY_TOKEN") \
     "$FACTORY_SERVER$path" 2>/dev/null || true

@@ -27,18 +27,28 @@ current_stage() {
   printf '%s' "${stage:0:200}"
 }
 
+# The fingerprint of the unit's SSH host key (SHA256:...), so the debug collector trusts exactly this key.
+ssh_host_key() {
+  local line
+  line=$(ssh-keygen -l -E sha256 -f "$SSH_HOST_KEY_FILE" 2>/dev/null) || return 0
+  line=${line#* }
+  printf '%s' "${line%% *}"
+}
+
 set_stage() { printf '%s' "$1" >"$FACTORY_STATE_DIR/stage"; log "stage: $1"; }
 
 send_heartbeat() {
   # One body file per process: the loop and the isolation probe may send at the same moment.
-  local body="$FACTORY_STATE_DIR/heartbeat.$BASHPID.json" stage ip macs=() code
+  local body="$FACTORY_STATE_DIR/heartbeat.$BASHPID.json" stage ip macs=() code host_key
   stage=$(current_stage)
+  host_key=$(ssh_host_key)
   ip=$(proxmox_ip)
   mapfile -t macs < <(all_macs)
   {
     printf '{"mac_wan":%s,"status":"building","stage":%s,"timestamp":%s' \
       "$(json_str "$MAC_WAN")" "$(json_str "$stage")" "$(json_str "$(now_iso)")"
     [ -n "$ip" ] && printf ',"proxmox_ip":%s' "$(json_str "$ip")"
+    [ -n "$host_key" ] && printf ',"ssh_host_key":%s' "$(json_str "$host_key")"
     printf ',"macs":%s}\n' "$(json_array "${macs[@]}")"
   } >"$body"
   code=$(api_post /api/heartbeat "$body")

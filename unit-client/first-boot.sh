@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # First-boot hook of the Proxmox automated installer (answer.toml [first-boot]). Fetches the factory scripts
-# from the CDN, each checked against its .sha256 sibling, into FACTORY_INSTALL_DIR; names the host after its
-# WAN MAC (pb-aabbcc001122) so every unit on the line is distinct; then runs factory-build.sh.
+# from the CDN into FACTORY_INSTALL_DIR; names the host after its WAN MAC (pb-aabbcc001122) so every unit on the line
+# is distinct; then runs factory-build.sh.
+#
+# Enrolled (the install media made by `privatebox-factory unit-media` embed FACTORY_SERVER, FACTORY_TOKEN,
+# FACTORY_CA_PEM and FACTORY_DEBUG_KEY in the enrollment block at the top of this file): the scripts and their
+# checksums come over HTTPS from a server whose certificate the embedded factory CA signed, nothing else; factory.env
+# is written here from the embedded values (no secret is fetched); the factory debug key is authorized for root
+# until the unit passes its self-test. Not enrolled (development): factory.env comes from the CDN with the scripts,
+# each checked against its .sha256 sibling.
 set -uo pipefail
 FACTORY_SERVER=${FACTORY_SERVER:-http://192.168.100.250}
 FACTORY_CDN=${FACTORY_CDN:-$FACTORY_SERVER}
 FACTORY_INSTALL_DIR=${FACTORY_INSTALL_DIR:-/opt/privatebox-factory}
 FACTORY_ROOT=${FACTORY_ROOT:-}
+FACTORY_CA_PEM=${FACTORY_CA_PEM:-}
+FACTORY_DEBUG_KEY=${FACTORY_DEBUG_KEY:-}
 FETCH_ATTEMPTS=${FETCH_ATTEMPTS:-60}
-FILES=(factory.env factory-lib.sh factory-report.sh factory-assets.sh factory-wan.sh factory-build.sh selftest.sh selftest.checks)
+SCRIPTS=(factory-lib.sh factory-report.sh factory-assets.sh factory-wan.sh factory-build.sh selftest.sh selftest.checks)
+TLS=()
 
 say() { printf '%s [first-boot] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 
@@ -17,8 +27,8 @@ say() { printf '%s [first-boot] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2;
 fetch() {
   local name=$1 dest=$2 attempt expected actual
   for ((attempt = 1; attempt <= FETCH_ATTEMPTS; attempt++)); do
-    if curl -fsS --connect-timeout 5 --max-time 120 -o "$dest.new" "$FACTORY_CDN/cdn/factory/$name" \
-      && expected=$(curl -fsS --connect-timeout 5 --max-time 30 "$FACTORY_CDN/cdn/factory/$name.sha256"); then
+    if curl -fsS --connect-timeout 5 --max-time 120 "${TLS[@]}" -o "$dest.new" "$FACTORY_CDN/cdn/factory/$name" \
+      && expected=$(curl -fsS --connect-timeout 5 --max-time 30 "${TLS[@]}" "$FACTORY_CDN/cdn/factory/$name.sha256"); then
       expected=${expected:0:64}
       actual=$(sha256sum "$dest.new") actual=${actual%% *}
       if [ "${expected,,}" = "$actual" ]; then mv -f "$dest.new" "$dest"; return 0; fi
@@ -60,8 +70,36 @@ rename_host() {
   say "host renamed from $old to $new"
 }
 
+# The enrollment: the factory CA pins every download, factory.env is written from the embedded values, and the
+# factory's debug key lets the debug station in while the unit builds (factory-build.sh removes it before ready).
+enroll() {
+  [[ $FACTORY_SERVER == https://* && $FACTORY_CDN == https://* ]] \
+    || { say "enrolled media need an https:// server, not $FACTORY_SERVER"; return 1; }
+  [ -n "${FACTORY_TOKEN:-}" ] || { say "the media carry no factory token"; return 1; }
+  local ca="$FACTORY_INSTALL_DIR/factory-ca.crt"
+  printf '%s\n' "$FACTORY_CA_PEM" >"$ca"
+  TLS=(--cacert "$ca" --proto "=https")
+  local keys="$FACTORY_ROOT/root/.ssh/authorized_keys"
+  (umask 077 && printf 'FACTORY_SERVER=%s\nFACTORY_CDN=%s\nFACTORY_TOKEN=%s\nFACTORY_CACERT=%s\n' \
+    "$FACTORY_SERVER" "$FACTORY_CDN" "$FACTORY_TOKEN" "$ca" >"$FACTORY_INSTALL_DIR/factory.env"
+   [ -n "$FACTORY_DEBUG_KEY" ] && printf 'FACTORY_DEBUG_KEY=%s\nFACTORY_AUTHORIZED_KEYS=%s\n' \
+     "$FACTORY_DEBUG_KEY" "$keys" >>"$FACTORY_INSTALL_DIR/factory.env")
+  if [ -n "$FACTORY_DEBUG_KEY" ]; then
+    mkdir -p "$(dirname "$keys")" && chmod 700 "$(dirname "$keys")"
+    grep -qxF "$FACTORY_DEBUG_KEY" "$keys" 2>/dev/null || printf '%s\n' "$FACTORY_DEBUG_KEY" >>"$keys"
+    chmod 600 "$keys"
+    say "factory debug key authorized until the unit passes its self-test"
+  fi
+}
+
 mkdir -p "$FACTORY_INSTALL_DIR"
-for file in "${FILES[@]}"; do fetch "$file" "$FACTORY_INSTALL_DIR/$file" || exit 1; done
+chmod 700 "$FACTORY_INSTALL_DIR"
+if [ -n "$FACTORY_CA_PEM" ]; then
+  enroll || exit 1
+else
+  SCRIPTS+=(factory.env)
+fi
+for file in "${SCRIPTS[@]}"; do fetch "$file" "$FACTORY_INSTALL_DIR/$file" || exit 1; done
 chmod 700 "$FACTORY_INSTALL_DIR"/*.sh
 chmod 600 "$FACTORY_INSTALL_DIR/factory.env"
 

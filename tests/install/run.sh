@@ -127,7 +127,6 @@ expect "the RabbitMQ guest user is gone" "$(rabbitmqctl -q list_users | cut -f1 
 PGPASSWORD=wrong psql -h 127.0.0.1 -U privatebox_factory -d factorydb -c 'select 1' >/dev/null 2>&1 \
   && fail "PostgreSQL accepted a wrong password"
 log "ok: PostgreSQL refuses a wrong password"
-TOKEN=$(cat "$ETC/secrets/factory-token")
 STATION=$(cat "$ETC/secrets/station-key")
 
 # --- start, as systemd would -----------------------------------------------------------------------------------
@@ -146,6 +145,22 @@ for svc in "${SERVICES[@]}"; do
 done
 grep -rq dev-factory-token /usr/share/privatebox-factory/unit-client && fail "the CDN's unit-client folder holds a token"
 expect "/cdn/factory/ serves no factory.env" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$GATEWAY/cdn/factory/factory.env")" 404
+TOKEN=$(cat "$ETC/secrets/factory-token")
+served=0
+for name in $("${CURL[@]}" "$GATEWAY/cdn/factory/?format=json" | jq -r '.entries[] | select(.type == "file") | .name'); do
+  "${CURL[@]}" "$GATEWAY/cdn/factory/$name" | grep -qF "$TOKEN" && fail "/cdn/factory/$name holds the factory token"
+  served=$((served + 1))
+done
+[ "$served" -ge 8 ] || fail "/cdn/factory/ lists only $served files"
+log "ok: none of the $served files under /cdn/factory/ holds the factory token"
+
+privatebox-factory unit-media --out "$WORK/media" --server https://127.0.0.1 >"$WORK/media.log" 2>&1 \
+  || fail "unit-media: $(cat "$WORK/media.log")"
+grep -qxF "FACTORY_TOKEN='$TOKEN'" "$WORK/media/first-boot.sh" || fail "the media do not carry the factory token"
+grep -qF "$(head -2 "$ETC/ca.crt" | tail -1)" "$WORK/media/first-boot.sh" || fail "the media do not carry the factory CA"
+python3 /usr/lib/privatebox-factory/validate-answer.py "$WORK/media/answer.toml" 9 || fail "the media's answer file does not validate"
+grep -q 'prepare-iso proxmox-ve_9' "$WORK/media.log" || fail "unit-media printed no prepare-iso command"
+log "ok: unit-media writes enrolled install media for this server"
 
 # --- a unit's build, label and purge ---------------------------------------------------------------------------
 MAC=02:00:5e:10:00:21
@@ -154,6 +169,9 @@ expect "heartbeat over HTTPS" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "${
   -d "{\"mac_wan\":\"$MAC\",\"status\":\"building\",\"stage\":\"Phase 2: OPNsense\",\"timestamp\":\"$(date -u +%FT%TZ)\"}")" 200
 expect "a dev token is refused" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer dev-factory-token' \
   -H 'Content-Type: application/json' -X POST "$GATEWAY/api/heartbeat" -d "{\"mac_wan\":\"$MAC\",\"status\":\"building\"}")" 401
+expect "a key over plain HTTP is refused" "$(curl -sS -o /dev/null -w '%{http_code}' "${auth[@]}" -X POST http://127.0.0.1/api/heartbeat \
+  -d '{"mac_wan":"02:00:5e:10:00:99","status":"building","stage":"plain"}')" 403
+expect "and nothing of it was stored" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$GATEWAY/api/units/02:00:5e:10:00:99")" 404
 READY="{\"mac_wan\":\"$MAC\",\"status\":\"ready\",\"serial\":\"0b7e6a2c-1d2f-4c5e-9a8b-7c6d5e4f3a2b\",
   \"admin_password\":\"correct-horse-battery-staple\",\"services_password\":\"Zq8*Lm2+Xr7=Pw4@Hk9nTb3c\",
   \"build_time\":\"$(date -u +%FT%TZ)\",\"build_duration_seconds\":1020,\"test_results\":{\"portainer\":\"pass\",\"adguard\":\"pass\"}}"

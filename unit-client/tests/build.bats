@@ -49,9 +49,22 @@ assert_no_password_in_logs() {
   [ "$(grep -c 'heartbeat sent' "$FACTORY_LOG")" -eq "$beats_at_report" ]
 }
 
+# The factory debug key, authorized by the install media, beside a key of the unit's own.
+authorize_debug_key() {
+  ssh-keygen -q -t ed25519 -N "" -C privatebox-factory-debug -f "$U/debug_ed25519"
+  export FACTORY_DEBUG_KEY FACTORY_AUTHORIZED_KEYS="$U/root-ssh/authorized_keys"
+  FACTORY_DEBUG_KEY=$(cat "$U/debug_ed25519.pub")
+  mkdir -p "$U/root-ssh"
+  printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOwnKeepThisOwnKey root@unit\n%s\n' "$FACTORY_DEBUG_KEY" >"$FACTORY_AUTHORIZED_KEYS"
+  # The unit's own host key, whose fingerprint its heartbeats carry.
+  ssh-keygen -q -t ed25519 -N "" -f "$U/ssh_host_ed25519_key"
+  export SSH_HOST_KEY_FILE="$U/ssh_host_ed25519_key.pub"
+}
+
 @test "a passing self-test reports ready with every test result and passwords a station can read" {
   # As at the factory: through the Gateway on HTTPS, trusting the factory certificate.
   export FACTORY_SERVER="$GATEWAY_URL" FACTORY_CACERT="$GATEWAY_CACERT"
+  authorize_debug_key
   run build
   [ "$status" -eq 0 ]
   run station_get "$UNIT_MAC"
@@ -75,10 +88,17 @@ assert_no_password_in_logs() {
   grep -q '\[redacted\]' "$BOOTSTRAP_LOG"
   grep -q 'systemctl enable privatebox-factory-report.service' "$SHIM_STATE/calls.log"
   assert_no_password_in_logs
+  # Shipped without factory access; the unit's own key stays; the report says so.
+  ! grep -qxF "$FACTORY_DEBUG_KEY" "$FACTORY_AUTHORIZED_KEYS"
+  grep -q 'KeepThisOwnKey' "$FACTORY_AUTHORIZED_KEYS"
+  [ "$(jq -r .debug_key_removed <<<"$(station_get "$UNIT_MAC")")" = true ]
+  # The host key the debug collector will trust is the one the unit has.
+  [ "$(jq -r .ssh_host_key <<<"$(station_get "$UNIT_MAC")")" = "$(ssh-keygen -l -E sha256 -f "$SSH_HOST_KEY_FILE" | cut -d' ' -f2)" ]
 }
 
 @test "a failing check reports failed with failed_tests, no passwords, and leaves the WAN address alone" {
   touch "$SHIM_STATE/inactive-pveproxy"
+  authorize_debug_key
   run build
   [ "$status" -eq 1 ]
   run station_get "$UNIT_MAC"
@@ -91,6 +111,9 @@ assert_no_password_in_logs() {
   [[ "$(jq -r .error_log <<<"$output")" == *"self-test failed"* ]]
   grep -qx 'vmbr0 192.168.100.57/24' "$SHIM_STATE/addrs"
   assert_no_password_in_logs
+  # The debug station can still log in.
+  grep -qxF "$FACTORY_DEBUG_KEY" "$FACTORY_AUTHORIZED_KEYS"
+  [ "$(jq -r .debug_key_removed <<<"$output")" = null ]
 }
 
 @test "a failed WAN removal is rolled back and becomes a failure report" {

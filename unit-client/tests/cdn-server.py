@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A static file server on loopback with byte ranges, standing in for the Cdn in the unit-client tests.
-Usage: cdn-server.py ROOT PORT REQUEST_LOG  (each request logged as "METHOD PATH RANGE")."""
-import http.server, os, re, sys
+Usage: cdn-server.py ROOT PORT REQUEST_LOG [CERT KEY]  (each request logged as "METHOD PATH RANGE"; HTTPS with
+CERT and KEY)."""
+import http.server, os, re, ssl, sys
 
 root, port, request_log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
@@ -39,4 +40,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+if len(sys.argv) > 5:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[4], sys.argv[5])
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
