@@ -235,7 +235,7 @@ public sealed partial class LabelStation(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<GatewayUnits>().MarkLabeledAsync(flow.Unit!.Mac, Stopping);
+            await scope.ServiceProvider.GetRequiredService<GatewayUnits>().MarkLabeledAsync(flow.Unit!.Mac, flow.Unit.AttemptId, Stopping);
         }
         catch (Exception ex) when (ex is HttpRequestException or GatewayException or TaskCanceledException && !Stopping.IsCancellationRequested)
         {

@@ -24,10 +24,12 @@ public sealed class GatewayUnits(HttpClient http, IOptions<PrintStationOptions> 
         return null;
     }
 
-    /// <summary>Marks the unit labeled; the Unit API deletes its credentials for good.</summary>
-    public async Task<StationUnit> MarkLabeledAsync(string mac, CancellationToken ct)
+    /// <summary>Marks the unit's build <paramref name="attemptId"/> labeled; the Unit API deletes its credentials for good.</summary>
+    public async Task<StationUnit> MarkLabeledAsync(string mac, Guid? attemptId, CancellationToken ct)
     {
-        using var response = await http.SendAsync(Request(HttpMethod.Delete, mac), ct);
+        using var request = Request(HttpMethod.Delete, mac);
+        if (attemptId is { } attempt) request.RequestUri = new Uri($"{request.RequestUri}?attempt={attempt}", UriKind.Relative);
+        using var response = await http.SendAsync(request, ct);
         await EnsureSuccessAsync(response, ct);
         return (await response.Content.ReadFromJsonAsync<StationUnit>(Json, ct))!;
     }

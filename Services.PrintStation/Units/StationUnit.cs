@@ -7,6 +7,8 @@ namespace PrivateBox.Factory.Services.PrintStation.Units;
 public sealed record StationUnit
 {
     public required string Mac { get; init; }
+    /// <summary>The build whose label is printed; the purge names it, so a unit rebuilt meanwhile is not labeled by mistake.</summary>
+    public Guid? AttemptId { get; init; }
     public required string Status { get; init; }
     public string? Stage { get; init; }
     public string? Serial { get; init; }

@@ -29,6 +29,11 @@ public static class ReportEndpoint
 
         if (attempt?.ReportHash == fingerprint)
             return TypedResults.Ok(Response(unit, attempt));
+        // A labeled build is final: its passwords are gone and a report cannot bring them back. A rebuilt unit begins
+        // its new attempt with heartbeats (a reinstalled unit sends them for 15 minutes before it can report).
+        if (attempt?.Status == UnitStatus.Labeled)
+            return TypedResults.Problem(statusCode: 409, title: "Already labeled",
+                detail: $"Unit {report.Mac} was labeled at {attempt.LabeledAt:u}; a rebuilt unit starts a new build with heartbeats.");
 
         var isBurnIn = report.Status is UnitStatus.BurnInComplete or UnitStatus.BurnInFailed;
         if (isBurnIn && attempt?.Status is not (UnitStatus.Ready or UnitStatus.BurnInComplete or UnitStatus.BurnInFailed))
@@ -36,7 +41,6 @@ public static class ReportEndpoint
                 detail: $"Burn-in results apply to a ready unit; {report.Mac} is {attempt?.Status ?? "unknown"}.");
 
         var startsNewAttempt = attempt is null
-            || attempt.Status == UnitStatus.Labeled
             || (!isBurnIn && UnitStatus.IsFinal(attempt.Status) && attempt.ReportedAt < now - options.Value.RebuildGrace);
         if (startsNewAttempt)
         {
@@ -85,6 +89,8 @@ public static class ReportEndpoint
         attempt.ReportedAt = now;
         attempt.ReportHash = fingerprint;
         attempt.StuckAt = null;
+        // Only a labelable attempt keeps passwords; the database deletes them on the status change (CredentialLifecycle).
+        if (!UnitStatus.IsLabelable(report.Status)) attempt.HasCredentials = false;
         if (report.Status is UnitStatus.BurnInComplete or UnitStatus.BurnInFailed)
         {
             // Burn-in adds its own test results to the build's; the rest of the build record stands.

@@ -68,9 +68,13 @@ public static class UnitsApi
         return TypedResults.Ok(attempts);
     }
 
-    /// <summary>The label is printed: purge the passwords for good and keep the build record as labeled.</summary>
+    /// <summary>
+    /// The label is printed: purge the passwords for good and keep the build record as labeled. A station names the
+    /// attempt whose label it printed (<c>?attempt=</c>, the <c>attempt_id</c> it read): if the unit has begun another
+    /// build since, that label's passwords are already gone with it and the call answers 409.
+    /// </summary>
     private static async Task<Results<Ok<UnitDto>, NotFound<ProblemDetails>, ValidationProblem, ProblemHttpResult>> Label(
-        string mac, FactoryDb db, TimeProvider clock, UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<UnitDto> logger, CancellationToken ct)
+        string mac, Guid? attempt, FactoryDb db, TimeProvider clock, UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<UnitDto> logger, CancellationToken ct)
     {
         if (!MacAddress.TryNormalize(mac, out var canonical)) return BadMac();
         var found = await db.FindByAnyMacAsync(canonical, ct);
@@ -80,23 +84,25 @@ public static class UnitsApi
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var unit = await db.Units.FromSql($"SELECT * FROM units WHERE mac = {found.Mac} FOR UPDATE").SingleAsync(ct);
-            var attempt = await db.Attempts.SingleAsync(a => a.Id == unit.CurrentAttemptId, ct);
-            if (attempt.Status == UnitStatus.Labeled) return TypedResults.Ok(UnitDto.From(unit, attempt));
-            if (!UnitStatus.IsLabelable(attempt.Status))
+            var current = await db.Attempts.SingleAsync(a => a.Id == unit.CurrentAttemptId, ct);
+            if (attempt is { } printed && printed != current.Id)
+                return TypedResults.Problem(statusCode: 409, title: "Another build since",
+                    detail: $"Unit {unit.Mac} began build attempt {current.Number} after the label was looked up; the printed build's passwords are already deleted.");
+            if (current.Status == UnitStatus.Labeled) return TypedResults.Ok(UnitDto.From(unit, current));
+            if (!UnitStatus.IsLabelable(current.Status))
                 return TypedResults.Problem(statusCode: 409, title: "Not ready for labeling",
-                    detail: $"Unit {unit.Mac} is {attempt.Status}; only a ready unit is labeled and purged.");
+                    detail: $"Unit {unit.Mac} is {current.Status}; only a ready unit is labeled and purged.");
 
-            await db.Credentials.Where(c => c.AttemptId == attempt.Id).ExecuteDeleteAsync(ct);
-            db.AttemptEvents.Add(new AttemptEvent { AttemptId = attempt.Id, At = now, FromStatus = attempt.Status, ToStatus = UnitStatus.Labeled, Reason = "label printed" });
-            attempt.Status = UnitStatus.Labeled;
-            attempt.LabeledAt = now;
-            attempt.HasCredentials = false;
-            attempt.ReportHash = null;
-            db.Outbox.Add(OutboxMessages.Create(new UnitLabeled { Mac = unit.Mac, AttemptId = attempt.Id, Serial = attempt.Serial, LabeledAt = now }, now));
+            await db.Credentials.Where(c => c.AttemptId == current.Id).ExecuteDeleteAsync(ct);
+            db.AttemptEvents.Add(new AttemptEvent { AttemptId = current.Id, At = now, FromStatus = current.Status, ToStatus = UnitStatus.Labeled, Reason = "label printed" });
+            current.Status = UnitStatus.Labeled;
+            current.LabeledAt = now;
+            current.HasCredentials = false;
+            db.Outbox.Add(OutboxMessages.Create(new UnitLabeled { Mac = unit.Mac, AttemptId = current.Id, Serial = current.Serial, LabeledAt = now }, now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             found = unit;
-            found.CurrentAttempt = attempt;
+            found.CurrentAttempt = current;
         }
 
         // Deleted rows stay in the table file until vacuumed; vacuum now so no ciphertext of a labeled unit remains live.

@@ -202,6 +202,10 @@ for _ in $(seq 1 100); do
 done
 expect "the unit is labeled" "$("${CURL[@]}" "$GATEWAY/api/units/$MAC" | jq -r .status)" labeled
 expect "the passwords are gone" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r '.admin_password // "none"')" none
+# The unit resends its report (its first answer was lost): answered as before, nothing stored, no password back.
+expect "a resent ready report after the label is answered as before" \
+  "$("${CURL[@]}" "${auth[@]}" -X POST "$GATEWAY/api/units" -d "$READY" | jq -r '"\(.attempt) \(.status)"')" "1 labeled"
+expect "and brings no password back" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r '"\(.status) \(.admin_password // "none")"')" "labeled none"
 
 # Every service exports its telemetry to the Aspire dashboard over OTLP (gRPC, a connection kept open to 18889).
 for svc in unitapi cdn switchmonitor debugcollector gateway printstation; do
