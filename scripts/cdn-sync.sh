@@ -37,7 +37,9 @@ for f in "${files[@]}"; do
   fi
   log "[$n/${#files[@]}] $f ($size bytes) uploading"
   digest=$(printf '%b' "$(printf '%s' "$hex" | sed 's/../\\x&/g')" | base64 -w0)
-  if "${curl[@]}" "$progress" -S --fail-with-body -o /dev/null -T "$folder/$f" -H "Authorization: Bearer $key" \
+  # The key reaches curl on a config stream, never its command line (which every local user can read).
+  if "${curl[@]}" "$progress" -S --fail-with-body -o /dev/null -T "$folder/$f" \
+       -K <(printf 'header = "Authorization: Bearer %s"\n' "$key") \
        -H "Content-Digest: sha-256=:$digest:" "$url/$path"; then
     uploaded=$((uploaded + 1))
   else

@@ -21,6 +21,8 @@ public record FailureMetricsDto(IReadOnlyList<FailedBuildDto> Failures, IReadOnl
 /// </summary>
 public static class FailureMetricsApi
 {
+    private const int ErrorLogExcerpt = 2000;
+
     private static readonly string[] FailedStatuses = [UnitStatus.Failed, UnitStatus.BurnInFailed];
 
     public static IEndpointRouteBuilder MapFailureMetrics(this IEndpointRouteBuilder app)
@@ -40,7 +42,10 @@ public static class FailureMetricsApi
             .Where(a => FailedStatuses.Contains(a.Status) && a.ReportedAt >= from)
             .OrderByDescending(a => a.ReportedAt).ThenByDescending(a => a.Id)
             .Take(limit ?? 100)
-            .Select(a => new FailedBuildDto(a.UnitMac, a.Id, a.Number, a.Status, a.Stage, a.Serial, a.ReportedAt, a.FailedTests, a.ErrorLog))
+            // The first 2 000 characters of each error log: a list is read by anyone and stays small; the whole log is
+            // on GET /api/units/{mac}.
+            .Select(a => new FailedBuildDto(a.UnitMac, a.Id, a.Number, a.Status, a.Stage, a.Serial, a.ReportedAt, a.FailedTests,
+                a.ErrorLog == null ? null : a.ErrorLog.Substring(0, ErrorLogExcerpt)))
             .ToListAsync(ct);
 
         var patterns = await db.Database.SqlQuery<PatternRow>($"""

@@ -36,7 +36,7 @@ public static class HeartbeatApi
             errors["status"] = [$"A heartbeat's status is \"{UnitStatus.Building}\"; final results go to POST /api/units."];
         if (request.Stage is { Length: > 200 })
             errors["stage"] = ["At most 200 characters."];
-        if (!WireValues.TryParseTimestamp(request.Timestamp, now, out var unitTimestamp, out var timestampError))
+        if (!WireValues.TryParseTimestamp(request.Timestamp, out var unitTimestamp, out var timestampError))
             errors["timestamp"] = [timestampError!];
         if (request.ProxmoxIp is not null && !WireValues.IsIpAddress(request.ProxmoxIp))
             errors["proxmox_ip"] = ["Must be an IPv4 or IPv6 address."];
@@ -54,6 +54,11 @@ public static class HeartbeatApi
             request.ProxmoxIp, options.Value.RebuildGrace, ct);
 
         if (request.SshHostKey is not null) await RecordHostKeyAsync(db, outcome.AttemptId, request.SshHostKey, ct);
+        if (!WireValues.IsPlausible(unitTimestamp, now))
+        {
+            await FlagClockAsync(db, outcome.AttemptId, ct);
+            logger.LogWarning("Unit {Mac} sent the time {UnitTime:u}; its clock is wrong (stored, flagged, accepted)", mac, unitTimestamp);
+        }
 
         metrics.HeartbeatReceived(outcome.NewAttempt);
         dashboard.Notify();
@@ -115,6 +120,13 @@ public static class HeartbeatApi
             "UPDATE build_attempts SET ssh_host_key = $2 WHERE id = $1 AND ssh_host_key IS DISTINCT FROM $2");
         command.Parameters.Add(Parameter(attempt, NpgsqlDbType.Uuid));
         command.Parameters.Add(Parameter(fingerprint, NpgsqlDbType.Text));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task FlagClockAsync(NpgsqlDataSource db, Guid attempt, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("UPDATE build_attempts SET unit_clock_suspect = true WHERE id = $1 AND NOT unit_clock_suspect");
+        command.Parameters.Add(Parameter(attempt, NpgsqlDbType.Uuid));
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -9,8 +9,9 @@ public static partial class WireValues
 {
     private static readonly DateTimeOffset Earliest = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>ISO 8601 text or Unix seconds; absurd values (before 2020, over a day ahead of the server) are errors.</summary>
-    public static bool TryParseTimestamp(JsonElement? element, DateTimeOffset now, out DateTimeOffset? value, out string? error)
+    /// <summary>ISO 8601 text or Unix seconds. Any such time is taken, even an implausible one (<see cref="IsPlausible"/>):
+    /// the server never refuses a unit for its clock.</summary>
+    public static bool TryParseTimestamp(JsonElement? element, out DateTimeOffset? value, out string? error)
     {
         value = null;
         error = null;
@@ -27,14 +28,13 @@ public static partial class WireValues
             error = "Must be an ISO 8601 date-time or Unix seconds.";
             return false;
         }
-        if (parsed < Earliest || parsed > now.AddDays(1))
-        {
-            error = $"Must lie between {Earliest:yyyy-MM-dd} and one day after the server's time.";
-            return false;
-        }
         value = parsed.ToUniversalTime();
         return true;
     }
+
+    /// <summary>A unit's time is plausible from 2020 to one day past the server's; other values mean its clock is wrong.</summary>
+    public static bool IsPlausible(DateTimeOffset? unitTime, DateTimeOffset now) =>
+        unitTime is not { } t || (t >= Earliest && t <= now.AddDays(1));
 
     public static bool IsIpAddress(string? text) => text is not null && text.Length <= 45 && IPAddress.TryParse(text, out _);
 

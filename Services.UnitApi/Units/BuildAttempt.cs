@@ -33,4 +33,6 @@ public class BuildAttempt
     public bool HasCredentials { get; set; }
     /// <summary>True when the ready report said the factory debug key was taken off the unit.</summary>
     public bool? DebugKeyRemoved { get; set; }
+    /// <summary>The unit sent a time before 2020 or over a day ahead of the server: its clock is wrong (stored, not trusted).</summary>
+    public bool UnitClockSuspect { get; set; }
 }

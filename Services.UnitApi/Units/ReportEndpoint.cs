@@ -102,7 +102,10 @@ public static class ReportEndpoint
         }
         attempt.Serial = report.Serial ?? attempt.Serial;
         attempt.BuildTime = report.BuildTime ?? now;
-        var sinceFirstHeartbeat = (attempt.BuildTime.Value - attempt.StartedAt).TotalSeconds;
+        // The unit's clock is stored as it said, never trusted for a decision: a wrong one is flagged, and the
+        // duration then comes from the server's own times.
+        attempt.UnitClockSuspect |= report.UnitClockSuspect;
+        var sinceFirstHeartbeat = ((report.UnitClockSuspect ? now : attempt.BuildTime.Value) - attempt.StartedAt).TotalSeconds;
         attempt.BuildDurationSeconds = report.BuildDurationSeconds ?? (sinceFirstHeartbeat > 0 ? (int)sinceFirstHeartbeat : null);
         attempt.TestResults = report.TestResults;
         attempt.FailedTests = report.FailedTests;

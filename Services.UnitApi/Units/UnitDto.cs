@@ -26,13 +26,14 @@ public record UnitDto(
     bool HasCredentials,
     string? SshHostKey,
     bool? DebugKeyRemoved,
+    bool UnitClockSuspect,
     Secret? AdminPassword = null,
     Secret? ServicesPassword = null)
 {
     public static UnitDto From(Unit unit, BuildAttempt a, Secret? admin = null, Secret? services = null) => new(
         unit.Mac, unit.Macs, a.Id, a.Number, a.Status, a.Stage, a.Serial, a.StartedAt, a.LastHeartbeatAt, a.IpAddress,
         a.ProxmoxIp, a.BuildTime, a.BuildDurationSeconds, a.TestResults, a.FailedTests, a.ErrorLog, a.ReportedAt,
-        a.StuckAt, a.LabeledAt, a.HasCredentials, a.SshHostKey, a.DebugKeyRemoved, admin, services);
+        a.StuckAt, a.LabeledAt, a.HasCredentials, a.SshHostKey, a.DebugKeyRemoved, a.UnitClockSuspect, admin, services);
 }
 
 /// <summary>One past or current build of a unit, for the attempt history.</summary>

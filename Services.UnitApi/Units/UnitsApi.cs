@@ -54,7 +54,8 @@ public static class UnitsApi
         var query = db.Units.AsNoTracking().Include(u => u.CurrentAttempt).Where(u => u.CurrentAttempt != null);
         if (status is not null) query = query.Where(u => u.CurrentAttempt!.Status == status);
         var units = await query.OrderByDescending(u => u.CurrentAttempt!.StartedAt).Take(limit ?? 500).ToListAsync(ct);
-        return TypedResults.Ok(units.Select(u => UnitDto.From(u, u.CurrentAttempt!)).ToList());
+        // Error logs (up to 1 MiB each) stay on the single-unit endpoint: a list is read by anyone and stays small.
+        return TypedResults.Ok(units.Select(u => UnitDto.From(u, u.CurrentAttempt!) with { ErrorLog = null }).ToList());
     }
 
     private static async Task<Results<Ok<List<AttemptDto>>, NotFound<ProblemDetails>, ValidationProblem>> Attempts(string mac, FactoryDb db, CancellationToken ct)

@@ -20,7 +20,8 @@ public sealed partial record ValidatedReport(
     string? DiagnosticData,
     string? ProxmoxIp,
     List<string> Macs,
-    bool? DebugKeyRemoved)
+    bool? DebugKeyRemoved,
+    bool UnitClockSuspect)
 {
     private static readonly string[] AdminKeys = ["admin", "admin_password", "ssh"];
     private static readonly string[] ServicesKeys = ["services", "services_password", "web"];
@@ -59,9 +60,9 @@ public sealed partial record ValidatedReport(
             if (services is null) errors["services_password"] = ["A ready unit must report its services password."];
         }
 
-        if (!WireValues.TryParseTimestamp(r.BuildTime, now, out var buildTime, out var buildTimeError))
+        if (!WireValues.TryParseTimestamp(r.BuildTime, out var buildTime, out var buildTimeError))
             errors["build_time"] = [buildTimeError!];
-        if (!WireValues.TryParseTimestamp(r.Timestamp, now, out _, out var timestampError))
+        if (!WireValues.TryParseTimestamp(r.Timestamp, out var timestamp, out var timestampError))
             errors["timestamp"] = [timestampError!];
         if (r.BuildDurationSeconds is < 0 or > 7 * 24 * 3600)
             errors["build_duration_seconds"] = ["Must be between 0 and 604800 seconds."];
@@ -91,7 +92,8 @@ public sealed partial record ValidatedReport(
             r.BuildDurationSeconds is { } d ? (int)Math.Round(d) : null,
             r.TestResults is null ? null : testResults, failedTests, r.ErrorLog,
             r.DiagnosticData is { ValueKind: not JsonValueKind.Null } data ? data.GetRawText() : null,
-            r.ProxmoxIp, macs.Distinct().ToList(), r.DebugKeyRemoved);
+            r.ProxmoxIp, macs.Distinct().ToList(), r.DebugKeyRemoved,
+            UnitClockSuspect: !WireValues.IsPlausible(buildTime, now) || !WireValues.IsPlausible(timestamp, now));
     }
 
     private static Secret? Pick(Dictionary<string, Secret>? passwords, string[] keys) =>

@@ -59,4 +59,23 @@ public class FailureMetricsTests(FailureMetricsTests.Api api) : IClassFixture<Fa
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task Lists_leave_long_error_logs_to_the_single_unit()
+    {
+        var mac = TestUnits.NewMac();
+        var failed = TestUnits.Failed(mac, "adguard");
+        failed["error_log"] = new string('x', 100_000);
+        await api.Unit().PostJson("/api/units", failed);
+
+        var list = await (await api.Client().GetAsync("/api/units?status=failed&limit=5000")).Json();
+        var failures = await (await api.Client().GetAsync("/api/metrics/failures?limit=1000")).Json();
+        var single = await (await api.Client().GetAsync($"/api/units/{mac}")).Json();
+
+        var listed = list.EnumerateArray().Single(u => u.GetProperty("mac").GetString() == mac);
+        Assert.False(listed.TryGetProperty("error_log", out _));
+        var failure = failures.GetProperty("failures").EnumerateArray().First(f => f.GetProperty("mac").GetString() == mac);
+        Assert.Equal(2000, failure.GetProperty("error_log").GetString()!.Length);
+        Assert.Equal(100_000, single.GetProperty("error_log").GetString()!.Length);
+    }
 }

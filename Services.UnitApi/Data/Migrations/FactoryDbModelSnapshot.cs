@@ -370,6 +370,10 @@ namespace PrivateBox.Factory.Services.UnitApi.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("test_results");
 
+                    b.Property<bool>("UnitClockSuspect")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unit_clock_suspect");
+
                     b.Property<string>("UnitMac")
                         .IsRequired()
                         .HasColumnType("text")
