@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PrivateBox.Factory.ServiceDefaults.Security;
 using PrivateBox.Factory.Services.PrintStation.Printers;
 using PrivateBox.Factory.Services.PrintStation.Station;
 using PrivateBox.Factory.Services.PrintStation.Units;
@@ -19,8 +20,9 @@ public static class Extensions
                 if (isDev && string.IsNullOrWhiteSpace(o.StationKey)) o.StationKey = PrintStationOptions.DevStationKey;
                 o.Printer.Folder = Path.Combine(contentRoot, o.Printer.Folder);
             })
-            .Validate(o => !string.IsNullOrWhiteSpace(o.StationKey) && (isDev || o.StationKey != PrintStationOptions.DevStationKey),
-                "PrintStation: the station key (FactoryKeys:StationKey) must be set, and not to the dev value outside Development.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.StationKey)
+                           && (isDev || (o.StationKey != PrintStationOptions.DevStationKey && o.StationKey.Length >= FactoryKeysExtensions.MinimumLength)),
+                "PrintStation: the station key (FactoryKeys:StationKey) must be set, and outside Development be at least 32 characters and not the dev value.")
             .Validate(o => isDev || o.Printer.Kind != PrinterKind.Folder,
                 "PrintStation:Printer:Kind must be Zpl or Cups outside Development (the folder printer keeps labels on disk).")
             .Validate(o => o.Printer.Kind != PrinterKind.Zpl || !string.IsNullOrWhiteSpace(o.Printer.Host), "PrintStation:Printer:Host is required for a ZPL printer.")

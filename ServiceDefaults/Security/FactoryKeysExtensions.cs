@@ -67,9 +67,13 @@ public static class FactoryKeysExtensions
         Results.Problem(statusCode: status, detail: detail);
 
     private static string Refusal(string key) =>
-        $"FactoryKeys:{key} must be set outside Development, and not to its dev-* default (FactoryKeys__{key}).";
+        $"FactoryKeys:{key} must be set outside Development, at least {MinimumLength} characters and not its dev-* default (FactoryKeys__{key}).";
+
+    /// <summary>Outside Development a key is long enough not to be guessed (setup makes 48 hexadecimal characters).</summary>
+    public const int MinimumLength = 32;
 
     private static string Default(string? value, string dev) => string.IsNullOrWhiteSpace(value) ? dev : value;
 
-    private static bool IsProductionKey(string? value, string dev) => !string.IsNullOrWhiteSpace(value) && value != dev;
+    private static bool IsProductionKey(string? value, string dev) =>
+        !string.IsNullOrWhiteSpace(value) && value != dev && value.Trim().Length >= MinimumLength;
 }

@@ -42,6 +42,11 @@ public static class ReportEndpoint
 
         var startsNewAttempt = attempt is null
             || (!isBurnIn && UnitStatus.IsFinal(attempt.Status) && attempt.ReportedAt < now - options.Value.RebuildGrace);
+        // A ready build's passwords stay as first reported until its label: the factory token, which every unit holds,
+        // cannot replace them (a rebuilt unit reports again after the grace, or after heartbeats, as a new attempt).
+        if (!startsNewAttempt && report.Status == UnitStatus.Ready && attempt!.HasCredentials && UnitStatus.IsLabelable(attempt.Status))
+            return TypedResults.Problem(statusCode: 409, title: "Already ready",
+                detail: $"Unit {report.Mac} reported ready at {attempt.ReportedAt:u}; its passwords are kept until the label is printed.");
         if (startsNewAttempt)
         {
             var number = await db.Attempts.Where(a => a.UnitMac == unit.Mac).MaxAsync(a => (int?)a.Number, ct) ?? 0;

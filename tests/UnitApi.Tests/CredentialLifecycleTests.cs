@@ -92,6 +92,18 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         Assert.Empty(await CredentialsAsync(mac));
     }
 
+    [Fact]
+    public async Task A_ready_units_passwords_cannot_be_replaced_by_another_report()
+    {
+        var mac = TestUnits.NewMac();
+        await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin: "lima-mike-november-oscar"));
+
+        var replaced = await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin: "papa-quebec-romeo-sierra"));
+
+        Assert.Equal(HttpStatusCode.Conflict, replaced.StatusCode);
+        Assert.Equal("lima-mike-november-oscar", (await (await api.Station().GetAsync($"/api/units/{mac}")).Json()).GetProperty("admin_password").GetString());
+    }
+
     /// <summary>Random sequences of what units and stations do; after every step the invariant holds.</summary>
     [Fact]
     public async Task After_any_sequence_only_the_current_ready_unlabeled_build_has_passwords()

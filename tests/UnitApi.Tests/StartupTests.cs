@@ -10,7 +10,8 @@ public class StartupTests
     [InlineData(null, null, null)]
     [InlineData("dev-factory-token", "real-station-key", "real-admin-key")]
     [InlineData("real-token", "dev-station-key", "real-admin-key")]
-    public async Task Outside_development_the_service_refuses_missing_or_dev_keys(string? token, string? station, string? admin)
+    [InlineData("a-real-token-but-only-31-chars-", "a-real-station-key-long-enough-to-pass", "a-real-admin-key-long-enough-to-pass-too")]
+    public async Task Outside_development_the_service_refuses_missing_dev_or_short_keys(string? token, string? station, string? admin)
     {
         var database = await TestServers.CreateDatabaseAsync("startup");
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
