@@ -6,11 +6,11 @@
 # and prints the proxmox-auto-install-assistant command that bakes both into the ISO.
 #
 #   unit-media.sh --out DIR --server https://192.168.100.250 --ca CA.crt --token-file FILE --debug-key KEY.pub
-#                 [--root-password-hash HASH] [--pve 9] [--unit-client DIR]
+#                 [--root-password-hash HASH] [--pve 9] [--cdn https://...] [--unit-client DIR]
 # The media hold the factory token: keep the USB sticks in the factory.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out="" server="" ca="" token_file="" debug_key="" hash="" pve=9
+out="" server="" cdn="" ca="" token_file="" debug_key="" hash="" pve=9
 unit_client=$here/../unit-client
 [ -d "$unit_client" ] || unit_client=/usr/share/privatebox-factory/unit-client
 say() { printf '%s\n' "$*" >&2; }
@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift 2 ;;
     --server) server=${2%/}; shift 2 ;;
+    --cdn) cdn=${2%/}; shift 2 ;;
     --ca) ca=$2; shift 2 ;;
     --token-file) token_file=$2; shift 2 ;;
     --debug-key) debug_key=$2; shift 2 ;;
@@ -32,6 +33,8 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || die "--out DIR is required"
 [[ $server == https://* ]] || die "--server must be the gateway's https:// address (units never send secrets over HTTP)"
+cdn=${cdn:-$server}
+[[ $cdn == https://* ]] || die "--cdn must be an https:// address"
 openssl x509 -in "$ca" -noout 2>/dev/null || die "--ca must be the factory CA certificate (PEM)"
 [ -s "$token_file" ] || die "--token-file must hold the factory token"
 ssh-keygen -l -f "$debug_key" >/dev/null 2>&1 || die "--debug-key must be an SSH public key"
@@ -53,7 +56,7 @@ quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
   echo '#!/usr/bin/env bash'
   echo "# Enrollment for $server, made $(date -u +%Y-%m-%dT%H:%M:%SZ) by unit-media. Holds the factory token."
   echo "FACTORY_SERVER=$(quote "$server")"
-  echo "FACTORY_CDN=$(quote "$server")"
+  echo "FACTORY_CDN=$(quote "$cdn")"
   echo "FACTORY_TOKEN=$(quote "$token")"
   echo "FACTORY_CA_PEM=$(quote "$(cat "$ca")")"
   echo "FACTORY_DEBUG_KEY=$(quote "$(tr -d '\r\n' <"$debug_key")")"
