@@ -23,6 +23,8 @@ public static class Extensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.StationKey)
                            && (isDev || (o.StationKey != PrintStationOptions.DevStationKey && o.StationKey.Length >= FactoryKeysExtensions.MinimumLength)),
                 "PrintStation: the station key (FactoryKeys:StationKey) must be set, and outside Development be at least 32 characters and not the dev value.")
+            .Validate(o => isDev || !o.AllowRemoteKiosk || o.KioskPin is { Length: >= 6 },
+                "PrintStation:KioskPin (at least 6 characters) must be set outside Development when PrintStation:AllowRemoteKiosk is true.")
             .Validate(o => isDev || o.Printer.Kind != PrinterKind.Folder,
                 "PrintStation:Printer:Kind must be Zpl or Cups outside Development (the folder printer keeps labels on disk).")
             .Validate(o => o.Printer.Kind != PrinterKind.Zpl || !string.IsNullOrWhiteSpace(o.Printer.Host), "PrintStation:Printer:Host is required for a ZPL printer.")
@@ -46,6 +48,7 @@ public static class Extensions
         builder.Services.AddSingleton<PrinterMonitor>();
         builder.Services.AddHostedService<PrinterWatch>();
         builder.Services.AddSingleton<LabelStation>();
+        builder.Services.AddSingleton<Kiosk.KioskSessions>();
         // Each station has its own queue, so every station (and no other service) sees every port event.
         var stationId = builder.Configuration[$"{PrintStationOptions.Section}:StationId"] ?? new PrintStationOptions().StationId;
         builder.AddFactoryMessaging(bus =>

@@ -27,6 +27,9 @@ public sealed class PrintStationOptions
     /// <summary>Only loopback browsers may use the kiosk unless this is set (the kiosk shows passwords).</summary>
     public bool AllowRemoteKiosk { get; set; }
 
+    /// <summary>The PIN a remote kiosk browser signs in with; a secret, required outside Development when remote kiosks are allowed.</summary>
+    public string? KioskPin { get; set; }
+
     public LabelOptions Label { get; set; } = new();
     public PrinterOptions Printer { get; set; } = new();
 

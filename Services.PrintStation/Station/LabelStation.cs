@@ -33,7 +33,7 @@ public sealed partial class LabelStation(
     private string? _prompt;
     private string? _note;
     private StationResult? _last;
-    private byte[]? _preview;
+    private byte[]? _preview, _maskedPreview;
     private long _previewVersion;
     private long _version;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,10 +125,10 @@ public sealed partial class LabelStation(
         lock (_lock) return (Snapshot(), Task.WhenAny(_changed.Task, monitor.NextChange));
     }
 
-    /// <summary>The real label preview, in memory only, for the kiosk screen.</summary>
-    public byte[]? Preview()
+    /// <summary>The real label preview, in memory only, for the kiosk screen; masked for a screen elsewhere on the LAN.</summary>
+    public byte[]? Preview(bool masked = false)
     {
-        lock (_lock) return _preview;
+        lock (_lock) return masked ? _maskedPreview : _preview;
     }
 
     private void StartNext()
@@ -197,10 +197,12 @@ public sealed partial class LabelStation(
         }
         // The question shows at once; the preview follows as soon as it is drawn.
         var preview = SkiaLabel.Png(layout);
+        var masked = SkiaLabel.Png(LabelLayout.For(label.Masked(), Options.Label));
         lock (_lock)
         {
             if (_flow != flow) return;
             _preview = preview;
+            _maskedPreview = masked;
             _previewVersion++;
             Touch();
         }
@@ -289,7 +291,7 @@ public sealed partial class LabelStation(
             Record(flow.Unit?.Mac ?? flow.Macs[0], flow.Unit?.Serial, outcome, message);
         _last = new StationResult(outcome, message, flow?.Unit?.Serial, clock.GetUtcNow());
         _flow = null;
-        _preview = null;
+        _preview = _maskedPreview = null;
         SetPhase(Phases.Idle, null, null);
         return () =>
         {

@@ -76,7 +76,32 @@ document.addEventListener("keydown", (e) => {
   }
 });
 
-const events = new EventSource("events");
-events.addEventListener("state", (e) => render(JSON.parse(e.data)));
-events.onopen = () => { $("connection").textContent = "live"; };
-events.onerror = () => { $("connection").textContent = "reconnecting…"; };
+function follow() {
+  $("signin").hidden = true;
+  $("station").hidden = false;
+  const events = new EventSource("events");
+  events.addEventListener("state", (e) => render(JSON.parse(e.data)));
+  events.onopen = () => { $("connection").textContent = "live"; };
+  events.onerror = () => { $("connection").textContent = "reconnecting…"; };
+}
+
+// A screen elsewhere on the LAN signs in with the station's PIN first; one on the station itself goes straight on.
+async function start() {
+  const state = await fetch("state");
+  if (state.status !== 401) { follow(); return; }
+  $("signin").hidden = false;
+  $("connection").textContent = "signed out";
+  $("pin").focus();
+}
+
+$("signin").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const response = await fetch("login", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pin: $("pin").value }),
+  });
+  $("pin").value = "";
+  if (response.ok) follow();
+  else $("signin-error").textContent = (await response.json()).title ?? "Sign-in failed";
+});
+
+start();

@@ -300,7 +300,12 @@ log "ok: backup $(du -h "$ARCHIVE" | cut -f1), without the credentials key"
 cp "$ETC/secrets/credentials-key" "$WORK/credentials-key"
 
 log "upgrade to 1.0.1 with the suite running; then the services restart as postinst asks systemd to"
+cp "$ETC/secrets/kiosk-pin" "$WORK/kiosk-pin"
+rm "$ETC/secrets/kiosk-pin"  # as on a server set up before the kiosk had a PIN
 dpkg -i "$DEB2" >"$WORK/dpkg2.log" 2>&1 || fail "upgrade: $(cat "$WORK/dpkg2.log")"
+[ -s "$ETC/secrets/kiosk-pin" ] || fail "the upgrade did not make the secret this version adds"
+cmp -s "$ETC/secrets/factory-token" <(printf '%s' "$TOKEN") || fail "the upgrade changed an existing secret"
+log "ok: the upgrade made the missing kiosk PIN and kept every existing secret"
 expect "the site configuration survived the upgrade" "$(grep -c "\"Port\": $SNMP_PORT" "$ETC/factory.json")" 1
 t0=$(ms)
 stop_services
