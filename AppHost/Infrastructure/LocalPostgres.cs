@@ -37,8 +37,9 @@ internal static class LocalPostgres
             "chmod 700 \"$PGDATA\"",
             // initdb reads the superuser password from a file the server's user can open.
             $"if [ ! -f \"$PGDATA/PG_VERSION\" ]; then pw=$(mktemp); cp \"$PGPASSFILE_SRC\" \"$pw\"; {chownPw}"
-                + $"{run}\"$PGBIN/initdb\" -D \"$PGDATA\" -U postgres -E UTF8 --auth-local=trust --auth-host=scram-sha-256 --pwfile=\"$pw\"; rm -f \"$pw\"; fi",
-            $"exec {run}\"$PGBIN/postgres\" -D \"$PGDATA\" -p \"$PGPORT\" -k /tmp -c listen_addresses=127.0.0.1");
+                + $"{run}\"$PGBIN/initdb\" -D \"$PGDATA\" -U postgres -E UTF8 --auth-local=scram-sha-256 --auth-host=scram-sha-256 --pwfile=\"$pw\"; rm -f \"$pw\"; fi",
+            // The socket lives in the data folder (mode 700): no other local user reaches it, whatever pg_hba says.
+            $"exec {run}\"$PGBIN/postgres\" -D \"$PGDATA\" -p \"$PGPORT\" -k \"$PGDATA\" -c listen_addresses=127.0.0.1");
 
         var healthKey = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthKey, async ct =>
