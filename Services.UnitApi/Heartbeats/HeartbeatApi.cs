@@ -93,6 +93,13 @@ public static class HeartbeatApi
             if (await update.ExecuteScalarAsync(ct) is Guid attempt) return new HeartbeatOutcome(attempt, UnitStatus.Building, false);
         }
 
+        // New MACs: none of them may be another unit's.
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var foreign = await UnitMacs.OwnedByOthersAsync(connection, mac, macs, ct);
+            if (foreign.Count > 0) macs = macs.Where(m => !foreign.Contains(m)).ToArray();
+        }
+
         await using var command = db.CreateCommand(
             "SELECT attempt_id, status, new_attempt FROM record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8)");
         AddHeartbeat(command.Parameters);

@@ -58,7 +58,8 @@ public static class ReportEndpoint
 
         db.AttemptEvents.Add(new AttemptEvent { AttemptId = attempt!.Id, At = now, FromStatus = startsNewAttempt ? null : attempt.Status, ToStatus = report.Status, Reason = "report" });
         Apply(attempt, report, now, fingerprint);
-        unit.Macs = unit.Macs.Union(report.Macs).ToList();
+        var foreign = await UnitMacs.OwnedByOthersAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), unit.Mac, report.Macs, ct);
+        unit.Macs = unit.Macs.Union(report.Macs.Where(m => !foreign.Contains(m))).ToList();
 
         if (report.AdminPassword is not null && report.ServicesPassword is not null)
         {

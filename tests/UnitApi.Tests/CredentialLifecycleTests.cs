@@ -104,6 +104,25 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         Assert.Equal("lima-mike-november-oscar", (await (await api.Station().GetAsync($"/api/units/{mac}")).Json()).GetProperty("admin_password").GetString());
     }
 
+    [Fact]
+    public async Task A_unit_cannot_claim_another_units_macs()
+    {
+        var (victim, victimVm, other) = (TestUnits.NewMac(), TestUnits.NewMac(), TestUnits.NewMac());
+        var ready = TestUnits.Ready(victim);
+        ready["macs"] = new[] { victimVm };
+        await api.Unit().PostJson("/api/units", ready);
+
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(other, extra: new { macs = new[] { victimVm } }));
+        var claim = TestUnits.Failed(other, "dns");
+        claim["macs"] = new[] { victim, victimVm };
+        await api.Unit().PostJson("/api/units", claim);
+
+        var found = await (await api.Station().GetAsync($"/api/units/{victimVm}")).Json();
+        var claimant = await (await api.Client().GetAsync($"/api/units/{other}")).Json();
+        Assert.Equal(victim, found.GetProperty("mac").GetString());
+        Assert.Equal([other], claimant.GetProperty("macs").EnumerateArray().Select(m => m.GetString()!).ToArray());
+    }
+
     /// <summary>Random sequences of what units and stations do; after every step the invariant holds.</summary>
     [Fact]
     public async Task After_any_sequence_only_the_current_ready_unlabeled_build_has_passwords()
