@@ -121,6 +121,10 @@ t0=$(ms)
 privatebox-factory setup --no-start --address 127.0.0.1 --switch 127.0.0.1 --switch-community factory-community \
   --printer "127.0.0.1:$(cat "$WORK/printer.port")" 2>"$WORK/setup.log" || fail "setup: $(cat "$WORK/setup.log")"
 log "setup in $(( $(ms) - t0 )) ms"
+cp "$ETC/secrets/factory-token" "$WORK/token-before"
+privatebox-factory setup --no-start --address 127.0.0.1 2>"$WORK/setup2.log" || fail "setup run again: $(cat "$WORK/setup2.log")"
+cmp -s "$ETC/secrets/factory-token" "$WORK/token-before" || fail "setup run again changed the factory token"
+log "ok: setup runs again and keeps what exists"
 sed -i "s/\"PortCount\": 24 }/\"PortCount\": 24, \"Port\": $SNMP_PORT }/" "$ETC/factory.json"
 expect "secrets are root's alone" "$(stat -c '%U %a' "$ETC/secrets" "$ETC/secrets/factory-token" | tr '\n' ' ')" "root 700 root 600 "
 expect "the RabbitMQ guest user is gone" "$(rabbitmqctl -q list_users | cut -f1 | grep -cx guest || true)" 0
