@@ -296,6 +296,18 @@ grep -q 'Zpl or Cups' "$WORK/print-folder.log" || fail "the refusal does not nam
 log "ok: refused: $(grep -o 'PrintStation:Printer:Kind[^(]*' "$WORK/print-folder.log" | head -1)"
 unset 'PIDS[print-folder]'
 
+# --- sentinel sweep: no password in clear anywhere the server keeps things --------------------------------------
+# Twenty-one units reported both passwords (one labeled, twenty waiting); none may be readable in PostgreSQL's files
+# and WAL after a checkpoint, in a pg_dump, or in any service's log.
+runuser -u postgres -- psql -qc CHECKPOINT
+runuser -u postgres -- pg_dump -d factorydb > "$WORK/sweep.dump"
+for secret in correct-horse-battery-staple 'Zq8*Lm2+Xr7=Pw4@Hk9nTb3c'; do
+  hits=$(grep -rlaF -- "$secret" "/var/lib/postgresql/$PGVER/main" "$WORK/sweep.dump" "$WORK"/*.log /var/lib/privatebox-factory 2>/dev/null || true)
+  [ -z "$hits" ] || fail "a password in clear in: $hits"
+done
+rm -f "$WORK/sweep.dump"
+log "ok: no password in clear in PostgreSQL's files and WAL, a dump, the services' logs or their state"
+
 # --- backup, upgrade, restore ----------------------------------------------------------------------------------
 ARCHIVE=$(privatebox-factory backup "$WORK/backups" 2>"$WORK/backup.log" | tail -1)
 [ -s "$ARCHIVE" ] || fail "no backup archive: $(cat "$WORK/backup.log")"
