@@ -50,15 +50,11 @@ public static class HeartbeatApi
             ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString()
             : null;
 
+        var clockSuspect = !WireValues.IsPlausible(unitTimestamp, now);
         var outcome = await RecordAsync(db, mac!, macs.Distinct().ToArray(), request.Stage, unitTimestamp, now, ip,
-            request.ProxmoxIp, options.Value.RebuildGrace, ct);
-
-        if (request.SshHostKey is not null) await RecordHostKeyAsync(db, outcome.AttemptId, request.SshHostKey, ct);
-        if (!WireValues.IsPlausible(unitTimestamp, now))
-        {
-            await FlagClockAsync(db, outcome.AttemptId, ct);
+            request.ProxmoxIp, request.SshHostKey, clockSuspect, options.Value.RebuildGrace, ct);
+        if (clockSuspect)
             logger.LogWarning("Unit {Mac} sent the time {UnitTime:u}; its clock is wrong (stored, flagged, accepted)", mac, unitTimestamp);
-        }
 
         metrics.HeartbeatReceived(outcome.NewAttempt);
         dashboard.Notify();
@@ -78,18 +74,29 @@ public static class HeartbeatApi
             last_heartbeat_at = $5,
             heartbeat_count = a.heartbeat_count + 1,
             ip_address = COALESCE($6, a.ip_address),
-            proxmox_ip = COALESCE($7, a.proxmox_ip)
+            proxmox_ip = COALESCE($7, a.proxmox_ip),
+            ssh_host_key = COALESCE($8, a.ssh_host_key),
+            unit_clock_suspect = a.unit_clock_suspect OR $9
         WHERE a.id = (SELECT u.current_attempt_id FROM units u WHERE u.mac = $1 AND u.macs @> $2)
           AND a.status = 'building'
         RETURNING a.id
         """;
 
+    // The host key an enrolled unit reports and a wrong clock's flag ride on the building unit's UPDATE; after
+    // record_heartbeat (whose signature predates them) they take a statement of their own, only when there is one.
+    private const string EnrollmentFields = """
+        UPDATE build_attempts SET ssh_host_key = COALESCE($2, ssh_host_key), unit_clock_suspect = unit_clock_suspect OR $3
+        WHERE id = $1
+        """;
+
     private static async Task<HeartbeatOutcome> RecordAsync(NpgsqlDataSource db, string mac, string[] macs, string? stage,
-        DateTimeOffset? unitTimestamp, DateTimeOffset now, string? ip, string? proxmoxIp, TimeSpan rebuildGrace, CancellationToken ct)
+        DateTimeOffset? unitTimestamp, DateTimeOffset now, string? ip, string? proxmoxIp, string? hostKey, bool clockSuspect,
+        TimeSpan rebuildGrace, CancellationToken ct)
     {
         await using (var update = db.CreateCommand(BuildingUnit))
         {
             AddHeartbeat(update.Parameters);
+            AddEnrollment(update.Parameters);
             if (await update.ExecuteScalarAsync(ct) is Guid attempt) return new HeartbeatOutcome(attempt, UnitStatus.Building, false);
         }
 
@@ -104,9 +111,20 @@ public static class HeartbeatApi
             "SELECT attempt_id, status, new_attempt FROM record_heartbeat($1, $2, $3, $4, $5, $6, $7, $8)");
         AddHeartbeat(command.Parameters);
         command.Parameters.Add(Parameter(rebuildGrace, NpgsqlDbType.Interval));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new HeartbeatOutcome(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2));
+        HeartbeatOutcome outcome;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            outcome = new HeartbeatOutcome(reader.GetGuid(0), reader.GetString(1), reader.GetBoolean(2));
+        }
+        if (hostKey is not null || clockSuspect)
+        {
+            await using var enrollment = db.CreateCommand(EnrollmentFields);
+            enrollment.Parameters.Add(Parameter(outcome.AttemptId, NpgsqlDbType.Uuid));
+            AddEnrollment(enrollment.Parameters);
+            await enrollment.ExecuteNonQueryAsync(ct);
+        }
+        return outcome;
 
         void AddHeartbeat(NpgsqlParameterCollection parameters)
         {
@@ -118,23 +136,12 @@ public static class HeartbeatApi
             parameters.Add(Parameter(ip, NpgsqlDbType.Text));
             parameters.Add(Parameter(proxmoxIp, NpgsqlDbType.Text));
         }
-    }
 
-    // Enrolled units send their host key's fingerprint with every heartbeat; it changes only with a new installation.
-    private static async Task RecordHostKeyAsync(NpgsqlDataSource db, Guid attempt, string fingerprint, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand(
-            "UPDATE build_attempts SET ssh_host_key = $2 WHERE id = $1 AND ssh_host_key IS DISTINCT FROM $2");
-        command.Parameters.Add(Parameter(attempt, NpgsqlDbType.Uuid));
-        command.Parameters.Add(Parameter(fingerprint, NpgsqlDbType.Text));
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task FlagClockAsync(NpgsqlDataSource db, Guid attempt, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("UPDATE build_attempts SET unit_clock_suspect = true WHERE id = $1 AND NOT unit_clock_suspect");
-        command.Parameters.Add(Parameter(attempt, NpgsqlDbType.Uuid));
-        await command.ExecuteNonQueryAsync(ct);
+        void AddEnrollment(NpgsqlParameterCollection parameters)
+        {
+            parameters.Add(Parameter(hostKey, NpgsqlDbType.Text));
+            parameters.Add(Parameter(clockSuspect, NpgsqlDbType.Boolean));
+        }
     }
 
     private static NpgsqlParameter Parameter(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
