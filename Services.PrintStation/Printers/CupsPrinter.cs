@@ -3,7 +3,12 @@ using PrivateBox.Factory.Services.PrintStation.Labels;
 
 namespace PrivateBox.Factory.Services.PrintStation.Printers;
 
-/// <summary>An office printer through CUPS: the label as PDF piped to <c>lp</c> (never written to a file here).</summary>
+/// <summary>
+/// An office printer through CUPS: the label as PDF piped to <c>lp</c> (never written to a file here). A server other
+/// than this machine's is reached only with encryption (<c>-E</c>, TLS): the PDF holds both passwords. That server must
+/// keep no printed document (<c>PreserveJobFiles No</c>, README "Printing"): CUPS lets no ordinary user purge a
+/// completed job.
+/// </summary>
 public sealed class CupsPrinter(PrinterOptions options) : ILabelPrinter
 {
     public string Description => $"CUPS queue {(options.Queue.Length > 0 ? options.Queue : "(default)")}"
@@ -38,7 +43,18 @@ public sealed class CupsPrinter(PrinterOptions options) : ILabelPrinter
         if (exit != 0) throw new PrinterException($"lp failed: {output.Trim()}");
     }
 
-    private List<string> ServerArgs() => options.Server.Length > 0 ? ["-h", options.Server] : [];
+    /// <summary>"-h server" for a configured server, with "-E" (TLS) unless the server is this machine.</summary>
+    public static List<string> ServerArgs(string server) =>
+        server.Length == 0 ? [] : IsLocal(server) ? ["-h", server] : ["-h", server, "-E"];
+
+    private List<string> ServerArgs() => ServerArgs(options.Server);
+
+    private static bool IsLocal(string server)
+    {
+        if (server.StartsWith('/')) return true; // a domain socket
+        var host = server.StartsWith('[') ? server[1..server.IndexOf(']')] : server.Split(':')[0];
+        return host is "localhost" or "::1" || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+    }
 
     private async Task<(int? Exit, string Output)> RunAsync(string file, IEnumerable<string> args, byte[]? input, CancellationToken ct)
     {

@@ -28,6 +28,17 @@ public sealed class CupsTests(CupsServer cups) : IClassFixture<CupsServer>
         Assert.Equal($"PrivateBox {Label.Serial}", await File.ReadAllTextAsync(Path.ChangeExtension(job, ".title")));
     }
 
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("127.0.0.1:631", "-h 127.0.0.1:631")]
+    [InlineData("localhost", "-h localhost")]
+    [InlineData("[::1]:631", "-h [::1]:631")]
+    [InlineData("/run/cups/cups.sock", "-h /run/cups/cups.sock")]
+    [InlineData("192.168.100.5", "-h 192.168.100.5 -E")]
+    [InlineData("print.factory.lan:631", "-h print.factory.lan:631 -E")]
+    public void A_server_elsewhere_is_reached_only_with_encryption(string server, string expected) =>
+        Assert.Equal(expected, string.Join(' ', CupsPrinter.ServerArgs(server)));
+
     [Fact]
     public async Task The_queue_reads_ready_then_paused_when_disabled_and_the_default_queue_is_found()
     {
