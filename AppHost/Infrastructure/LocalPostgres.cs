@@ -67,7 +67,8 @@ internal static class LocalPostgres
             .WithHealthCheck(healthKey);
     }
 
-    private static string ReadOrCreatePassword(string path)
+    /// <summary>The password kept in <paramref name="path"/> (owner only), made on first use.</summary>
+    internal static string ReadOrCreatePassword(string path)
     {
         if (File.Exists(path)) return File.ReadAllText(path).Trim();
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();

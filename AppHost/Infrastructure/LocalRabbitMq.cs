@@ -8,10 +8,12 @@ namespace PrivateBox.Factory.AppHost.Infrastructure;
 internal static class LocalRabbitMq
 {
     public const string ServerPath = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private const string User = "factory";
 
     /// <summary>
     /// Runs rabbitmq-server directly (the /usr/sbin wrapper switches user) on a free loopback port, with its
-    /// node name and Mnesia data derived from {dataRoot}/rabbitmq so queues survive restarts.
+    /// node name and Mnesia data derived from {dataRoot}/rabbitmq so queues survive restarts. The broker has one user,
+    /// "factory", with a password made on first start into rabbitmq.password beside it (owner only); there is no guest.
     /// </summary>
     public static IResourceBuilder<LocalServerResource> AddLocalRabbitMq(this IDistributedApplicationBuilder builder, string name, string dataRoot)
     {
@@ -22,7 +24,15 @@ internal static class LocalRabbitMq
 
         var port = FreePort.Next();
         var node = "pbf" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(home))))[..10].ToLowerInvariant();
-        var connectionString = $"amqp://guest:guest@127.0.0.1:{port}/";
+        var passwordFile = Path.Combine(dataRoot, "rabbitmq.password");
+        // A broker made before it had a user of its own knows only guest: its development data is started afresh.
+        if (!File.Exists(passwordFile) && Directory.Exists(Path.Combine(home, "mnesia"))) Directory.Delete(Path.Combine(home, "mnesia"), recursive: true);
+        var password = LocalPostgres.ReadOrCreatePassword(passwordFile);
+        // Read when the broker initialises its database: the only user it creates.
+        var config = Path.Combine(home, "rabbitmq.conf");
+        File.WriteAllText(config, $"default_user = {User}\ndefault_pass = {password}\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var connectionString = $"amqp://{User}:{password}@127.0.0.1:{port}/";
 
         var healthKey = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthKey, async ct =>

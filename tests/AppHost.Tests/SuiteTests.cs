@@ -49,4 +49,16 @@ public sealed class SuiteTests(SuiteFixture suite)
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, board.StatusCode);
     }
+
+    [Fact]
+    public async Task The_local_broker_has_a_user_of_its_own_and_no_guest()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Messaging, cts.Token);
+        var uri = new Uri((await App.GetConnectionStringAsync(ResourceNames.Messaging, cts.Token))!);
+
+        Assert.StartsWith("factory:", uri.UserInfo);
+        var guest = new RabbitMQ.Client.ConnectionFactory { Uri = new UriBuilder(uri) { UserName = "guest", Password = "guest" }.Uri };
+        await Assert.ThrowsAnyAsync<RabbitMQ.Client.Exceptions.BrokerUnreachableException>(() => guest.CreateConnectionAsync(cts.Token));
+    }
 }
