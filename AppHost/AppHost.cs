@@ -9,12 +9,14 @@ var database = infrastructure.Database;
 var messaging = infrastructure.Messaging;
 
 var factoryToken = builder.AddFactorySecret(ResourceNames.FactoryToken, "dev-factory-token");
-var stationKey = builder.AddFactorySecret(ResourceNames.StationKey, "dev-station-key");
+var labelKey = builder.AddFactorySecret(ResourceNames.LabelKey, "dev-label-key");
+var debugKey = builder.AddFactorySecret(ResourceNames.DebugKey, "dev-debug-key");
 var adminKey = builder.AddFactorySecret(ResourceNames.AdminKey, "dev-admin-key");
 var credentialsKey = builder.AddFactorySecret(ResourceNames.CredentialsKey, "ZGV2LWNyZWRlbnRpYWxzLWtleS1ub3QtZm9yLXVzZSE=");
 
+// Each service holds only the keys it checks (README, "Keys").
 var cdn = builder.AddProject<Projects.Services_Cdn>(ResourceNames.Cdn)
-    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithFactoryKeys(adminKey)
     .WithCdnFolders()
     .WithHttpHealthCheck("/health");
 
@@ -27,7 +29,7 @@ var switchMonitor = builder.AddProject<Projects.Services_SwitchMonitor>(Resource
 var unitApi = builder.AddProject<Projects.Services_UnitApi>(ResourceNames.UnitApi)
     .WithReference(database, ResourceNames.Database).WaitFor(database)
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
-    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithFactoryKeys(factoryToken, labelKey, debugKey)
     .WithEnvironment("Credentials__Key", credentialsKey)
     // The dashboard reads the CDN's and the switch monitor's status without waiting for them: missing shows red.
     .WithReference(cdn)
@@ -40,7 +42,7 @@ var debugCollector = builder.AddProject<Projects.Services_DebugCollector>(Resour
     .WithReference(unitApi)
     .WithDebugKeyFile()
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
-    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithFactoryKeys(factoryToken, debugKey, adminKey)
     .WithHttpHealthCheck("/health");
 
 var gateway = builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
@@ -55,7 +57,7 @@ var gateway = builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
 builder.AddProject<Projects.Services_PrintStation>(ResourceNames.PrintStation)
     .WithReference(messaging, ResourceNames.Messaging).WaitFor(messaging)
     .WithReference(gateway).WaitFor(gateway)
-    .WithFactoryKeys(factoryToken, stationKey, adminKey)
+    .WithFactoryKeys(labelKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -17,13 +17,24 @@ internal static class FactoryResourceExtensions
         return builder.AddParameter(name, secret: true);
     }
 
+    /// <summary>Hands a service the keys it checks, each as "FactoryKeys__{Setting}".</summary>
     public static IResourceBuilder<ProjectResource> WithFactoryKeys(this IResourceBuilder<ProjectResource> project,
-        IResourceBuilder<ParameterResource> factoryToken, IResourceBuilder<ParameterResource> stationKey, IResourceBuilder<ParameterResource> adminKey) =>
-        project
-            .WithEnvironment("FactoryKeys__FactoryToken", factoryToken)
-            .WithEnvironment("FactoryKeys__StationKey", stationKey)
-            .WithEnvironment("FactoryKeys__AdminKey", adminKey)
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName);
+        params IResourceBuilder<ParameterResource>[] keys)
+    {
+        foreach (var key in keys)
+        {
+            var setting = key.Resource.Name switch
+            {
+                ResourceNames.FactoryToken => "FactoryToken",
+                ResourceNames.LabelKey => "LabelKey",
+                ResourceNames.DebugKey => "DebugKey",
+                ResourceNames.AdminKey => "AdminKey",
+                var other => throw new ArgumentException($"{other} is not a factory key.", nameof(keys)),
+            };
+            project.WithEnvironment($"FactoryKeys__{setting}", key);
+        }
+        return project.WithEnvironment("ASPNETCORE_ENVIRONMENT", project.ApplicationBuilder.Environment.EnvironmentName);
+    }
 
     /// <summary>
     /// A second endpoint, "h2", serving HTTP/2 without TLS (prior knowledge) for the gateway: its concurrent requests

@@ -14,7 +14,8 @@ public static class ResourceNames
     public const string Gateway = "gateway";
 
     public const string FactoryToken = "factory-token";
-    public const string StationKey = "station-key";
+    public const string LabelKey = "label-key";
+    public const string DebugKey = "debug-key";
     public const string AdminKey = "admin-key";
     public const string CredentialsKey = "credentials-key";
 }

@@ -12,7 +12,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
-        builder.AddFactoryKeys();
+        builder.AddFactoryKeys(CallerRole.Admin);
         builder.Services.AddOptions<CdnOptions>().BindConfiguration(CdnOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "Cdn:Root must name the asset folder.")
             .Validate(o => o.Areas.All(AssetCatalog.IsValidSegment), "Cdn:Areas must be plain folder names.")

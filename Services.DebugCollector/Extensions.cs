@@ -11,7 +11,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
-        builder.AddFactoryKeys();
+        builder.AddFactoryKeys(CallerRole.Unit, CallerRole.Debug, CallerRole.Admin);
         builder.AddNpgsqlDataSource(ResourceNames.Database);
         builder.AddFactoryMessaging(bus =>
         {

@@ -12,17 +12,14 @@ public static class Extensions
     {
         var isDev = builder.Environment.IsDevelopment();
         var contentRoot = builder.Environment.ContentRootPath;
+        // The station reads a ready unit's passwords and purges them after the label: the label key, and no other.
+        builder.AddFactoryKeys(CallerRole.Label);
         builder.Services.AddOptions<PrintStationOptions>()
             .BindConfiguration(PrintStationOptions.Section)
-            .PostConfigure<IConfiguration>((o, config) =>
+            .PostConfigure(o =>
             {
-                o.StationKey ??= config["FactoryKeys:StationKey"];
-                if (isDev && string.IsNullOrWhiteSpace(o.StationKey)) o.StationKey = PrintStationOptions.DevStationKey;
                 o.Printer.Folder = Path.Combine(contentRoot, o.Printer.Folder);
             })
-            .Validate(o => !string.IsNullOrWhiteSpace(o.StationKey)
-                           && (isDev || (o.StationKey != PrintStationOptions.DevStationKey && o.StationKey.Length >= FactoryKeysExtensions.MinimumLength)),
-                "PrintStation: the station key (FactoryKeys:StationKey) must be set, and outside Development be at least 32 characters and not the dev value.")
             .Validate(o => isDev || !o.AllowRemoteKiosk || o.KioskPin is { Length: >= 6 },
                 "PrintStation:KioskPin (at least 6 characters) must be set outside Development when PrintStation:AllowRemoteKiosk is true.")
             .Validate(o => isDev || o.Printer.Kind != PrinterKind.Folder,

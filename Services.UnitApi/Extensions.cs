@@ -20,7 +20,7 @@ public static class Extensions
 {
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
-        builder.AddFactoryKeys();
+        builder.AddFactoryKeys(CallerRole.Unit, CallerRole.Label, CallerRole.Debug);
         // One connection pool for EF Core and the other direct calls.
         builder.AddNpgsqlDataSource(ResourceNames.Database, configureDataSourceBuilder: dataSource => Tune(dataSource.ConnectionStringBuilder));
         // Heartbeats are many tiny independent statements: on a pool of its own with multiplexing, concurrent ones

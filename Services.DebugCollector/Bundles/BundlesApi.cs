@@ -11,9 +11,9 @@ public static class BundlesApi
     {
         var bundles = app.MapGroup("/api/debug-logs");
         bundles.MapPost("/", UploadEndpoint.Handle).RequireCaller(CallerRole.Unit);
-        bundles.MapGet("/", List).RequireCaller(CallerRole.Station);
-        bundles.MapGet("/{id:guid}", Download).RequireCaller(CallerRole.Station);
-        bundles.MapGet("/host-keys", HostKeys).RequireCaller(CallerRole.Station);
+        bundles.MapGet("/", List).RequireCaller(CallerRole.Debug);
+        bundles.MapGet("/{id:guid}", Download).RequireCaller(CallerRole.Debug);
+        bundles.MapGet("/host-keys", HostKeys).RequireCaller(CallerRole.Debug);
         bundles.MapDelete("/host-keys/{mac}", ForgetHostKey).RequireCaller(CallerRole.Admin);
         return app;
     }

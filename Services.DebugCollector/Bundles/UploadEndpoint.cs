@@ -40,7 +40,7 @@ public static class UploadEndpoint
                 if (mac is null) throw new UploadException("mac", "The MAC must come as ?mac= or as \"mac\" before \"entries\".");
                 var unit = await units.FindAsync(mac, ct);
                 unitMac = unit?.Mac ?? mac;
-                return await BundleWriter.BeginAsync(db, settings.MaxExpandedBytes, new Redactor(unit?.Passwords ?? []), ct);
+                return await BundleWriter.BeginAsync(db, settings.MaxExpandedBytes, new Redactor(unit?.Redaction), ct);
             }
 
             if (isJson)

@@ -81,7 +81,7 @@ public sealed class CollectionService(
         }).ToList();
 
         var now = clock.GetUtcNow();
-        await using var writer = await BundleWriter.BeginAsync(db, settings.MaxExpandedBytes, new Redactor(unit?.Passwords ?? []), ct);
+        await using var writer = await BundleWriter.BeginAsync(db, settings.MaxExpandedBytes, new Redactor(unit?.Redaction), ct);
         var manifest = new { Mac = unitMac, Source = source, Host = host, HostKey = hostKey, CollectedAt = now, Complete = complete, Error = error, Items = items };
         await writer.AddFileAsync("manifest.json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, BundleJson.Options)), ct);
         if (error is not null) await writer.AddFileAsync("errors.txt", new MemoryStream(Encoding.UTF8.GetBytes(error + "\n")), ct);

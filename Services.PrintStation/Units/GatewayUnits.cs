@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using PrivateBox.Factory.ServiceDefaults.Security;
 
 namespace PrivateBox.Factory.Services.PrintStation.Units;
 
-/// <summary>The Unit API as the station reaches it: through the gateway, with the station key.</summary>
-public sealed class GatewayUnits(HttpClient http, IOptions<PrintStationOptions> options)
+/// <summary>The Unit API as the station reaches it: through the gateway, with the label key.</summary>
+public sealed class GatewayUnits(HttpClient http, FactoryKeys keys)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -37,7 +37,7 @@ public sealed class GatewayUnits(HttpClient http, IOptions<PrintStationOptions> 
     private HttpRequestMessage Request(HttpMethod method, string mac)
     {
         var request = new HttpRequestMessage(method, $"api/units/{Uri.EscapeDataString(mac)}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.StationKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.LabelKey);
         return request;
     }
 

@@ -19,7 +19,8 @@ public static class UnitsApi
         units.MapGet("/", List);
         units.MapGet("/{mac}", Get);
         units.MapGet("/{mac}/attempts", Attempts);
-        units.MapDelete("/{mac}", Label).RequireCaller(CallerRole.Station);
+        units.MapGet("/{mac}/redaction", Redaction).RequireCaller(CallerRole.Debug);
+        units.MapDelete("/{mac}", Label).RequireCaller(CallerRole.Label);
         return app;
     }
 
@@ -34,7 +35,7 @@ public static class UnitsApi
         var unit = await db.FindByAnyMacAsync(canonical, ct);
         if (unit?.CurrentAttempt is not { } attempt) return UnitNotFound(canonical);
 
-        if (role >= CallerRole.Station && attempt.HasCredentials
+        if (role == CallerRole.Label && attempt.HasCredentials
             && await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.AttemptId == attempt.Id, ct) is { } credential)
         {
             return TypedResults.Ok(UnitDto.From(unit, attempt,
@@ -42,6 +43,26 @@ public static class UnitsApi
                 protector.Unprotect(attempt.Id, credential.ServicesPassword)));
         }
         return TypedResults.Ok(UnitDto.From(unit, attempt));
+    }
+
+    /// <summary>
+    /// What the debug collector needs to remove a unit's passwords from the logs it collects, never the passwords
+    /// themselves (<see cref="SecretDigest"/>): the debug key reads no password.
+    /// </summary>
+    private static async Task<Results<Ok<RedactionDigests>, NotFound<ProblemDetails>, ValidationProblem>> Redaction(
+        string mac, FactoryDb db, CredentialProtector protector, CancellationToken ct)
+    {
+        if (!MacAddress.TryNormalize(mac, out var canonical)) return BadMac();
+        var unit = await db.FindByAnyMacAsync(canonical, ct);
+        if (unit?.CurrentAttempt is not { } attempt) return UnitNotFound(canonical);
+        var credential = attempt.HasCredentials
+            ? await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.AttemptId == attempt.Id, ct)
+            : null;
+        return TypedResults.Ok(RedactionDigests.Of(credential is null ? [] :
+        [
+            protector.Unprotect(attempt.Id, credential.AdminPassword).Reveal(),
+            protector.Unprotect(attempt.Id, credential.ServicesPassword).Reveal(),
+        ]));
     }
 
     private static async Task<Results<Ok<List<UnitDto>>, ValidationProblem>> List(string? status, int? limit, FactoryDb db, CancellationToken ct)

@@ -21,7 +21,7 @@ public sealed class DebugLogsGatewayTests(SuiteFixture suite)
         var unit = App.CreateHttpClient(ResourceNames.Gateway);
         unit.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-factory-token");
         var station = App.CreateHttpClient(ResourceNames.Gateway);
-        station.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-station-key");
+        station.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-debug-key");
 
         var upload = await unit.PostAsJsonAsync("/api/debug-logs",
             new { mac = "02-AB-CD-EF-09-99", entries = new Dictionary<string, string> { ["bootstrap.log"] = "PASSWORD=x1\n" } });

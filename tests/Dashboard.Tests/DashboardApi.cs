@@ -18,7 +18,7 @@ namespace PrivateBox.Factory.Dashboard.Tests;
 public class DashboardApi : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string FactoryToken = "dev-factory-token";
-    public const string StationKey = "dev-station-key";
+    public const string LabelKey = "dev-label-key";
 
     public LineServices Line { get; } = new();
     /// <summary>Port events of this fixture name a switch of its own, so events other tests publish on the shared broker never touch its ports.</summary>
@@ -81,7 +81,7 @@ public class DashboardApi : WebApplicationFactory<Program>, IAsyncLifetime
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task LabelAsync(string mac) => (await Client(StationKey).DeleteAsync($"/api/units/{mac}")).EnsureSuccessStatusCode();
+    public async Task LabelAsync(string mac) => (await Client(LabelKey).DeleteAsync($"/api/units/{mac}")).EnsureSuccessStatusCode();
 
     /// <summary>Publishes over the real RabbitMQ and waits until the consumer has stored it.</summary>
     public async Task PublishAsync<T>(T message, string table, int expectedRows, string where = "true") where T : class

@@ -9,7 +9,7 @@ public static class Bundles
 {
     public static async Task<Dictionary<string, string>> DownloadAsync(this Suite suite, Guid id)
     {
-        var response = await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs/{id}");
+        var response = await suite.Client(Suite.DebugKey).GetAsync($"/api/debug-logs/{id}");
         response.EnsureSuccessStatusCode();
         Assert.Equal("application/gzip", response.Content.Headers.ContentType?.MediaType);
         return await ReadAsync(await response.Content.ReadAsStreamAsync());

@@ -30,7 +30,7 @@ public class CollectionTests(Suite suite)
         Assert.InRange(items["hangs"].GetProperty("duration_ms").GetInt64(), 1500, 8000);
         Assert.False(await HangingCommandStillRunsAsync(), "the timed-out command was left running on the unit");
         Assert.Equal(0, items["semaphore-journal"].GetProperty("exit_status").GetInt32());
-        var listed = await (await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
+        var listed = await (await suite.Client(Suite.DebugKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
         Assert.False(listed[0].GetProperty("complete").GetBoolean());
         Assert.Equal("127.0.0.1", listed[0].GetProperty("host").GetString());
     }

@@ -13,7 +13,7 @@ public class HostKeyTests(Suite suite)
         var mac = TestUnits.NewMac();
         await suite.HeartbeatAsync(mac);
         var first = await CollectAsync(mac);
-        var station = suite.Client(Suite.StationKey);
+        var station = suite.Client(Suite.DebugKey);
         var recorded = (await (await station.GetAsync("/api/debug-logs/host-keys")).Json()).EnumerateArray().Single(k => k.GetProperty("mac").GetString() == mac);
 
         await suite.Ssh.ChangeHostKeyAsync();
@@ -40,11 +40,11 @@ public class HostKeyTests(Suite suite)
         await CollectAsync(mac);
         await suite.Ssh.ChangeHostKeyAsync();
 
-        var byStation = await suite.Client(Suite.StationKey).DeleteAsync($"/api/debug-logs/host-keys/{mac}");
+        var byDebug = await suite.Client(Suite.DebugKey).DeleteAsync($"/api/debug-logs/host-keys/{mac}");
         var byAdmin = await suite.Client(Suite.AdminKey).DeleteAsync($"/api/debug-logs/host-keys/{mac}");
         var files = await suite.DownloadAsync(await CollectAsync(mac));
 
-        Assert.Equal(HttpStatusCode.Forbidden, byStation.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byDebug.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, byAdmin.StatusCode);
         Assert.False(files.ContainsKey("errors.txt"));
         Assert.Equal(suite.Ssh.HostKeyFingerprint, System.Text.Json.JsonDocument.Parse(files["manifest.json"]).RootElement.GetProperty("host_key").GetString());

@@ -37,7 +37,7 @@ public class MessagingTests(Suite suite)
         await suite.Listener.Publish(Arrival(PortRole.Label, mac));
         await Task.Delay(TimeSpan.FromSeconds(5));
 
-        var list = await (await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
+        var list = await (await suite.Client(Suite.DebugKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
         Assert.Equal(1, list.GetArrayLength());
     }
 

@@ -31,6 +31,15 @@ public class RedactorTests
     }
 
     [Fact]
+    public void Passwords_are_found_by_their_bytes_also_outside_ascii_and_when_they_overlap()
+    {
+        var redactor = new Redactor(["déjà-vu-müsli", "abcabc"]);
+        var latin1 = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes("x déjà-vu-müsli y abcabcabc z abcab"));
+
+        Assert.Equal("x [REDACTED] y [REDACTED] z abcab", redactor.RedactLine(latin1));
+    }
+
+    [Fact]
     public async Task A_private_key_block_is_removed_across_lines_and_text_after_it_is_kept()
     {
         var text = "before\r\n-----BEGIN RSA PRIVATE KEY-----\r\nMIIEow\r\nAAAA\r\n-----END RSA PRIVATE KEY-----\r\nafter\n"

@@ -26,7 +26,7 @@ public class RetentionTests(Suite suite)
         var deleted = await suite.Collector.Services.GetRequiredService<BundleRetention>().PurgeAsync(CancellationToken.None);
 
         Assert.True(deleted >= 1);
-        Assert.Equal(HttpStatusCode.NotFound, (await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs/{old}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await suite.Client(Suite.DebugKey).GetAsync($"/api/debug-logs/{old}")).StatusCode);
         Assert.Equal(0L, await suite.CountAsync("SELECT count(*) FROM debug.bundle_chunks WHERE bundle_id = $1", old));
         Assert.Equal(0L, await suite.CountAsync("SELECT count(*) FROM debug.bundle_files WHERE bundle_id = $1", old));
         Assert.Equal("recent\n", (await suite.DownloadAsync(recent))["recent.log"]);

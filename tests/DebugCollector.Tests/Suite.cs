@@ -21,7 +21,7 @@ namespace PrivateBox.Factory.DebugCollector.Tests;
 public sealed class Suite : IAsyncLifetime
 {
     public const string FactoryToken = "dev-factory-token";
-    public const string StationKey = "dev-station-key";
+    public const string DebugKey = "dev-debug-key";
     public const string AdminKey = "dev-admin-key";
     public const long MaxBundleBytes = 1024 * 1024;
 

@@ -29,7 +29,7 @@ public class UploadTests(Suite suite)
 
         Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
         var id = (await upload.Json()).GetProperty("id").GetGuid();
-        var list = await (await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
+        var list = await (await suite.Client(Suite.DebugKey).GetAsync($"/api/debug-logs?mac={mac}")).Json();
         Assert.Equal(id, list[0].GetProperty("id").GetGuid());
         Assert.Equal("upload", list[0].GetProperty("source").GetString());
         var files = await suite.DownloadAsync(id);
@@ -93,9 +93,10 @@ public class UploadTests(Suite suite)
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData(Suite.FactoryToken, HttpStatusCode.Forbidden)]
-    [InlineData(Suite.StationKey, HttpStatusCode.OK)]
-    [InlineData(Suite.AdminKey, HttpStatusCode.OK)]
-    public async Task Listing_bundles_needs_the_station_or_admin_key(string? bearer, HttpStatusCode expected)
+    [InlineData(Suite.DebugKey, HttpStatusCode.OK)]
+    [InlineData(Suite.AdminKey, HttpStatusCode.Forbidden)]
+    [InlineData("dev-label-key", HttpStatusCode.Unauthorized)] // the collector does not hold the label key
+    public async Task Listing_bundles_takes_the_debug_key_alone(string? bearer, HttpStatusCode expected)
     {
         var response = await suite.Client(bearer).GetAsync("/api/debug-logs");
 
@@ -119,7 +120,7 @@ public class UploadTests(Suite suite)
     [Fact]
     public async Task Unknown_bundle_is_404()
     {
-        var response = await suite.Client(Suite.StationKey).GetAsync($"/api/debug-logs/{Guid.NewGuid()}");
+        var response = await suite.Client(Suite.DebugKey).GetAsync($"/api/debug-logs/{Guid.NewGuid()}");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

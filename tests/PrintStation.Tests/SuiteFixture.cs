@@ -13,7 +13,7 @@ namespace PrivateBox.Factory.PrintStation.Tests;
 public sealed class SuiteFixture : IAsyncLifetime
 {
     public const string FactoryToken = "dev-factory-token";
-    public const string StationKey = "dev-station-key";
+    public const string LabelKey = "dev-label-key";
 
     public FakeZplPrinter Printer { get; } = new();
     public UnitApiHost UnitApi { get; private set; } = null!;
@@ -81,11 +81,11 @@ public sealed class SuiteFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>The station's own view of the API: through the gateway with the station key.</summary>
+    /// <summary>The station's own view of the API: through the gateway with the label key.</summary>
     public HttpClient StationClient()
     {
         var client = new HttpClient { BaseAddress = new Uri(Gateway.Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", StationKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", LabelKey);
         return client;
     }
 

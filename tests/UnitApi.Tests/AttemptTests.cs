@@ -38,7 +38,7 @@ public class AttemptTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
     {
         var mac = TestUnits.NewMac();
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac));
-        Assert.Equal(HttpStatusCode.OK, (await api.Station().DeleteAsync($"/api/units/{mac}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Label().DeleteAsync($"/api/units/{mac}")).StatusCode);
 
         var response = await (await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac))).Json();
 

@@ -77,7 +77,7 @@ public class BadInputTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var bad = await api.Unit().PostAsync("/api/units", new StringContent($"{{\"mac_wan\": \"{mac}\", \"status\": \"ready\", \"serial\": 7}}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var unit = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var unit = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("ready", unit.GetProperty("status").GetString());
         Assert.Equal("correct-horse-battery-staple", unit.GetProperty("admin_password").GetString());
     }

@@ -15,7 +15,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         var mac = TestUnits.NewMac();
         var ready = TestUnits.Ready(mac, admin: "sierra-tango-uniform-victor");
         var first = await (await api.Unit().PostJson("/api/units", ready)).Json();
-        Assert.Equal(HttpStatusCode.OK, (await api.Station().DeleteAsync($"/api/units/{mac}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Label().DeleteAsync($"/api/units/{mac}")).StatusCode);
 
         var resent = await api.Unit().PostJson("/api/units", ready);
 
@@ -23,7 +23,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         var answer = await resent.Json();
         Assert.Equal(1, answer.GetProperty("attempt").GetInt32());
         Assert.Equal(first.GetProperty("attempt_id").GetGuid(), answer.GetProperty("attempt_id").GetGuid());
-        var unit = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var unit = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("labeled", unit.GetProperty("status").GetString());
         Assert.False(unit.TryGetProperty("admin_password", out _));
         Assert.Empty(await CredentialsAsync(mac));
@@ -34,7 +34,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
     {
         var mac = TestUnits.NewMac();
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac));
-        await api.Station().DeleteAsync($"/api/units/{mac}");
+        await api.Label().DeleteAsync($"/api/units/{mac}");
 
         var refused = await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin: "whiskey-xray-yankee-zulu"));
         await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac));
@@ -43,7 +43,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
         Assert.Equal(2, (await rebuilt.Json()).GetProperty("attempt").GetInt32());
-        Assert.Equal("whiskey-xray-yankee-zulu", (await (await api.Station().GetAsync($"/api/units/{mac}")).Json()).GetProperty("admin_password").GetString());
+        Assert.Equal("whiskey-xray-yankee-zulu", (await (await api.Label().GetAsync($"/api/units/{mac}")).Json()).GetProperty("admin_password").GetString());
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
 
         await api.Unit().PostJson("/api/units", TestUnits.Failed(mac, "adguard"));
 
-        var unit = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var unit = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("failed", unit.GetProperty("status").GetString());
         Assert.False(unit.GetProperty("has_credentials").GetBoolean());
         Assert.False(unit.TryGetProperty("admin_password", out _));
@@ -85,7 +85,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         api.Clock.Advance(TimeSpan.FromHours(2));
         await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac));
 
-        var label = await api.Station().DeleteAsync($"/api/units/{mac}?attempt={printed}");
+        var label = await api.Label().DeleteAsync($"/api/units/{mac}?attempt={printed}");
 
         Assert.Equal(HttpStatusCode.Conflict, label.StatusCode);
         Assert.Equal("building", (await (await api.Client().GetAsync($"/api/units/{mac}")).Json()).GetProperty("status").GetString());
@@ -101,7 +101,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         var replaced = await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin: "papa-quebec-romeo-sierra"));
 
         Assert.Equal(HttpStatusCode.Conflict, replaced.StatusCode);
-        Assert.Equal("lima-mike-november-oscar", (await (await api.Station().GetAsync($"/api/units/{mac}")).Json()).GetProperty("admin_password").GetString());
+        Assert.Equal("lima-mike-november-oscar", (await (await api.Label().GetAsync($"/api/units/{mac}")).Json()).GetProperty("admin_password").GetString());
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
         claim["macs"] = new[] { victim, victimVm };
         await api.Unit().PostJson("/api/units", claim);
 
-        var found = await (await api.Station().GetAsync($"/api/units/{victimVm}")).Json();
+        var found = await (await api.Label().GetAsync($"/api/units/{victimVm}")).Json();
         var claimant = await (await api.Client().GetAsync($"/api/units/{other}")).Json();
         Assert.Equal(victim, found.GetProperty("mac").GetString());
         Assert.Equal([other], claimant.GetProperty("macs").EnumerateArray().Select(m => m.GetString()!).ToArray());
@@ -146,8 +146,8 @@ public class CredentialLifecycleTests(UnitApiFactory api) : IClassFixture<UnitAp
                     "ready-again" => await api.Unit().PostJson("/api/units", last = TestUnits.Ready(mac, admin: $"hotel-india-{i}-kilo")),
                     "failed" => await api.Unit().PostJson("/api/units", last = TestUnits.Failed(mac, "dns")),
                     "resend" when last is not null => await api.Unit().PostJson("/api/units", last),
-                    "label" => await api.Station().DeleteAsync($"/api/units/{mac}"),
-                    "label-earlier" when seen is not null => await api.Station().DeleteAsync($"/api/units/{mac}?attempt={seen}"),
+                    "label" => await api.Label().DeleteAsync($"/api/units/{mac}"),
+                    "label-earlier" when seen is not null => await api.Label().DeleteAsync($"/api/units/{mac}?attempt={seen}"),
                     "later" => Advance(),
                     _ => null,
                 };

@@ -13,7 +13,7 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var mac = TestUnits.NewMac();
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin: "kilo-lima-mike-november"));
 
-        var station = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var station = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         var anonymous = await (await api.Client().GetAsync($"/api/units/{mac}")).Json();
         var unit = await (await api.Unit().GetAsync($"/api/units/{mac}")).Json();
 
@@ -31,7 +31,7 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         report["macs"] = new[] { vmMac };
         await api.Unit().PostJson("/api/units", report);
 
-        var response = await api.Station().GetAsync($"/api/units/{vmMac.Replace(':', '-').ToUpperInvariant()}");
+        var response = await api.Label().GetAsync($"/api/units/{vmMac.Replace(':', '-').ToUpperInvariant()}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mac, (await response.Json()).GetProperty("mac").GetString());
@@ -45,10 +45,10 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var services = $"Sentinel{Guid.NewGuid():N}"[..32];
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin, services));
 
-        var response = await api.Station().DeleteAsync($"/api/units/{mac}");
+        var response = await api.Label().DeleteAsync($"/api/units/{mac}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var unit = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var unit = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("labeled", unit.GetProperty("status").GetString());
         Assert.True(unit.TryGetProperty("labeled_at", out _));
         Assert.False(unit.TryGetProperty("admin_password", out _));
@@ -68,8 +68,8 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var mac = TestUnits.NewMac();
         var admin = $"plaintext-sentinel-{Guid.NewGuid():N}"[..44];
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin));
-        await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
-        await api.Station().DeleteAsync($"/api/units/{mac}");
+        await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
+        await api.Label().DeleteAsync($"/api/units/{mac}");
 
         await using (var db = new NpgsqlConnection(api.ConnectionString))
         {
@@ -105,7 +105,7 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var mac = TestUnits.NewMac();
         await api.Unit().PostJson("/api/units", TestUnits.Failed(mac, "adguard"));
 
-        var response = await api.Station().DeleteAsync($"/api/units/{mac}");
+        var response = await api.Label().DeleteAsync($"/api/units/{mac}");
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -118,8 +118,8 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var mac = TestUnits.NewMac();
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac));
 
-        var first = await api.Station().DeleteAsync($"/api/units/{mac}");
-        var second = await api.Station().DeleteAsync($"/api/units/{mac}");
+        var first = await api.Label().DeleteAsync($"/api/units/{mac}");
+        var second = await api.Label().DeleteAsync($"/api/units/{mac}");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -128,7 +128,7 @@ public class LabelTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
     [Fact]
     public async Task Labeling_an_unknown_unit_is_not_found()
     {
-        var response = await api.Station().DeleteAsync($"/api/units/{TestUnits.NewMac()}");
+        var response = await api.Label().DeleteAsync($"/api/units/{TestUnits.NewMac()}");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 

@@ -78,7 +78,7 @@ public class ReportTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
 
         await api.Unit().PostJson("/api/units", report);
 
-        var unit = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var unit = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("alpha-bravo-charlie", unit.GetProperty("admin_password").GetString());
         Assert.Equal("delta-echo-foxtrot-golf", unit.GetProperty("services_password").GetString());
     }

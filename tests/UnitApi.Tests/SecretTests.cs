@@ -15,12 +15,12 @@ public class SecretTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
 
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin, services));
         await api.Unit().PostJson("/api/units", TestUnits.Ready(mac, admin, services));
-        await api.Station().GetAsync($"/api/units/{mac}");
+        await api.Label().GetAsync($"/api/units/{mac}");
         var bad = TestUnits.Ready(mac, admin, services);
         bad["serial"] = "broken";
         await api.Unit().PostJson("/api/units", bad);
         await api.Unit().PostAsync("/api/units", new StringContent($"{{\"mac_wan\":\"{mac}\",\"admin_password\":\"{admin}\",\"services_password\":{{\"x\":1}}}}", Encoding.UTF8, "application/json"));
-        await api.Station().DeleteAsync($"/api/units/{mac}");
+        await api.Label().DeleteAsync($"/api/units/{mac}");
 
         Assert.DoesNotContain(api.Logs, line => line.Contains(admin) || line.Contains(services));
         Assert.DoesNotContain(api.TraceTags, tag => tag.Contains(admin) || tag.Contains(services));

@@ -8,10 +8,12 @@ public class StartupTests
 {
     [Theory]
     [InlineData(null, null, null)]
-    [InlineData("dev-factory-token", "real-station-key", "real-admin-key")]
-    [InlineData("real-token", "dev-station-key", "real-admin-key")]
-    [InlineData("a-real-token-but-only-31-chars-", "a-real-station-key-long-enough-to-pass", "a-real-admin-key-long-enough-to-pass-too")]
-    public async Task Outside_development_the_service_refuses_missing_dev_or_short_keys(string? token, string? station, string? admin)
+    [InlineData("dev-factory-token", "a-real-label-key-long-enough-to-pass", "a-real-debug-key-long-enough-to-pass")]
+    [InlineData("a-real-factory-token-long-enough-to-pass", "dev-label-key", "a-real-debug-key-long-enough-to-pass")]
+    [InlineData("a-real-factory-token-long-enough-to-pass", "a-real-label-key-long-enough-to-pass", null)]
+    [InlineData("a-real-token-but-only-31-chars-", "a-real-label-key-long-enough-to-pass", "a-real-debug-key-long-enough-to-pass")]
+    [InlineData("a-real-factory-token-long-enough-to-pass", "one-key-for-two-roles-is-refused-too", "one-key-for-two-roles-is-refused-too")]
+    public async Task Outside_development_the_service_refuses_missing_dev_short_or_shared_keys(string? token, string? label, string? debug)
     {
         var database = await TestServers.CreateDatabaseAsync("startup");
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -21,8 +23,8 @@ public class StartupTests
             web.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
             web.UseSetting("Credentials:Key", Convert.ToBase64String(new byte[32]));
             if (token is not null) web.UseSetting("FactoryKeys:FactoryToken", token);
-            if (station is not null) web.UseSetting("FactoryKeys:StationKey", station);
-            if (admin is not null) web.UseSetting("FactoryKeys:AdminKey", admin);
+            if (label is not null) web.UseSetting("FactoryKeys:LabelKey", label);
+            if (debug is not null) web.UseSetting("FactoryKeys:DebugKey", debug);
         });
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());

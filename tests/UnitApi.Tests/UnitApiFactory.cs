@@ -16,7 +16,8 @@ namespace PrivateBox.Factory.UnitApi.Tests;
 public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string FactoryToken = "dev-factory-token";
-    public const string StationKey = "dev-station-key";
+    public const string LabelKey = "dev-label-key";
+    public const string DebugKey = "dev-debug-key";
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public ConcurrentQueue<string> Logs { get; } = new();
@@ -62,7 +63,8 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public HttpClient Unit() => Client(FactoryToken);
-    public HttpClient Station() => Client(StationKey);
+    public HttpClient Label() => Client(LabelKey);
+    public HttpClient Debug() => Client(DebugKey);
 
     public new async Task DisposeAsync()
     {

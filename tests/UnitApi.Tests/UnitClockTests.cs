@@ -32,7 +32,7 @@ public class UnitClockTests(UnitApiFactory api) : IClassFixture<UnitApiFactory>
         var response = await api.Unit().PostJson("/api/units", ready);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var unit = await (await api.Station().GetAsync($"/api/units/{mac}")).Json();
+        var unit = await (await api.Label().GetAsync($"/api/units/{mac}")).Json();
         Assert.Equal("ready", unit.GetProperty("status").GetString());
         Assert.True(unit.GetProperty("unit_clock_suspect").GetBoolean());
         Assert.StartsWith("2199-01-01", unit.GetProperty("build_time").GetString());

@@ -131,7 +131,9 @@ expect "the RabbitMQ guest user is gone" "$(rabbitmqctl -q list_users | cut -f1 
 PGPASSWORD=wrong psql -h 127.0.0.1 -U privatebox_factory -d factorydb -c 'select 1' >/dev/null 2>&1 \
   && fail "PostgreSQL accepted a wrong password"
 log "ok: PostgreSQL refuses a wrong password"
-STATION=$(cat "$ETC/secrets/station-key")
+LABEL=$(cat "$ETC/secrets/label-key")
+DEBUG=$(cat "$ETC/secrets/debug-key")
+ADMIN=$(cat "$ETC/secrets/admin-key")
 
 # --- start, as systemd would -----------------------------------------------------------------------------------
 t0=$(ms)
@@ -180,7 +182,23 @@ READY="{\"mac_wan\":\"$MAC\",\"status\":\"ready\",\"serial\":\"0b7e6a2c-1d2f-4c5
   \"admin_password\":\"correct-horse-battery-staple\",\"services_password\":\"Zq8*Lm2+Xr7=Pw4@Hk9nTb3c\",
   \"build_time\":\"$(date -u +%FT%TZ)\",\"build_duration_seconds\":1020,\"test_results\":{\"portainer\":\"pass\",\"adguard\":\"pass\"}}"
 expect "ready report over HTTPS" "$("${CURL[@]}" -o /dev/null -w '%{http_code}' "${auth[@]}" -X POST "$GATEWAY/api/units" -d "$READY")" 200
-expect "the station key reads the password" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r .admin_password)" correct-horse-battery-staple
+expect "the label key reads the password" "$("${CURL[@]}" -H "Authorization: Bearer $LABEL" "$GATEWAY/api/units/$MAC" | jq -r .admin_password)" correct-horse-battery-staple
+# Each key opens its own endpoints and no other (README, "Keys").
+status_of() { "${CURL[@]}" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "${@:2}"; }
+for key in TOKEN DEBUG ADMIN; do
+  expect "the ${key,,} key reads no password" "$("${CURL[@]}" -H "Authorization: Bearer ${!key}" "$GATEWAY/api/units/$MAC" | jq -r '.admin_password // "none"')" none
+  expect "the ${key,,} key purges nothing" "$(status_of "${!key}" -X DELETE "$GATEWAY/api/units/$MAC")" "$([ $key = TOKEN ] && echo 403 || { [ $key = DEBUG ] && echo 403 || echo 401; })"
+done
+for key in TOKEN LABEL; do
+  expect "the ${key,,} key lists no debug bundle" "$(status_of "${!key}" "$GATEWAY/api/debug-logs")" "$([ $key = TOKEN ] && echo 403 || echo 401)"
+done
+expect "the debug key lists debug bundles" "$(status_of "$DEBUG" "$GATEWAY/api/debug-logs")" 200
+"${CURL[@]}" -H "Authorization: Bearer $DEBUG" "$GATEWAY/api/units/$MAC/redaction" > "$WORK/redaction.json"
+expect "the debug key gets the passwords' digests" "$(jq '.secrets | length' "$WORK/redaction.json")" 2
+grep -qF correct-horse-battery-staple "$WORK/redaction.json" && fail "the redaction digests hold a password"
+expect "the label key uploads nothing to the CDN" "$(status_of "$LABEL" -X PUT --data-binary x "$GATEWAY/cdn/images/x.bin")" 401
+expect "the debug key forgets no host key" "$(status_of "$DEBUG" -X DELETE "$GATEWAY/api/debug-logs/host-keys/$MAC")" 403
+log "ok: every key reaches only its own endpoints"
 
 log "the unit is plugged into port 21: the switch learns its MAC and sends linkUp to UDP 162"
 echo "{\"portCount\": 24, \"self\": \"00:1b:3f:00:00:01\", \"ports\": {\"21\": {\"up\": true, \"macs\": [\"$MAC\"]}}}" > "$WORK/switch.json"
@@ -205,11 +223,11 @@ for _ in $(seq 1 100); do
   [ "$("${CURL[@]}" "$GATEWAY/api/units/$MAC" | jq -r .status)" = labeled ] && break; sleep 0.2
 done
 expect "the unit is labeled" "$("${CURL[@]}" "$GATEWAY/api/units/$MAC" | jq -r .status)" labeled
-expect "the passwords are gone" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r '.admin_password // "none"')" none
+expect "the passwords are gone" "$("${CURL[@]}" -H "Authorization: Bearer $LABEL" "$GATEWAY/api/units/$MAC" | jq -r '.admin_password // "none"')" none
 # The unit resends its report (its first answer was lost): answered as before, nothing stored, no password back.
 expect "a resent ready report after the label is answered as before" \
   "$("${CURL[@]}" "${auth[@]}" -X POST "$GATEWAY/api/units" -d "$READY" | jq -r '"\(.attempt) \(.status)"')" "1 labeled"
-expect "and brings no password back" "$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/units/$MAC" | jq -r '"\(.status) \(.admin_password // "none")"')" "labeled none"
+expect "and brings no password back" "$("${CURL[@]}" -H "Authorization: Bearer $LABEL" "$GATEWAY/api/units/$MAC" | jq -r '"\(.status) \(.admin_password // "none")"')" "labeled none"
 
 # Every service exports its telemetry to the Aspire dashboard over OTLP (gRPC, a connection kept open to 18889).
 for svc in unitapi cdn switchmonitor debugcollector gateway printstation; do
@@ -268,9 +286,9 @@ answers() { # what an engineer would compare: units, attempts, metrics, debug bu
   "${CURL[@]}" "$GATEWAY/api/metrics/daily?$range" | jq -S .
   "${CURL[@]}" "$GATEWAY/api/metrics/test-failures?$range" | jq -S .
   local bundles
-  bundles=$("${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/debug-logs?mac=02:00:5e:10:00:07")
+  bundles=$("${CURL[@]}" -H "Authorization: Bearer $DEBUG" "$GATEWAY/api/debug-logs?mac=02:00:5e:10:00:07")
   jq -S . <<<"$bundles"
-  "${CURL[@]}" -H "Authorization: Bearer $STATION" "$GATEWAY/api/debug-logs/$(jq -r '.[0].id' <<<"$bundles")" | sha256sum
+  "${CURL[@]}" -H "Authorization: Bearer $DEBUG" "$GATEWAY/api/debug-logs/$(jq -r '.[0].id' <<<"$bundles")" | sha256sum
 }
 answers > "$WORK/answers.before"
 grep -q "$BUILDING" "$WORK/answers.before" || fail "the answers hold no units: $(head -c 400 "$WORK/answers.before")"
@@ -278,13 +296,13 @@ grep -q '"id"' "$WORK/answers.before" || fail "the answers hold no debug bundle"
 
 # --- refusals --------------------------------------------------------------------------------------------------
 log "a dev key among the secrets stops the service, naming the setting"
-printf 'dev-station-key' > "$WORK/dev-station-key"
-sed "s|$ETC/secrets/station-key|$WORK/dev-station-key|" "$UNITS/privatebox-factory-cdn.service" \
+printf 'dev-admin-key' > "$WORK/dev-admin-key"
+sed "s|$ETC/secrets/admin-key|$WORK/dev-admin-key|" "$UNITS/privatebox-factory-cdn.service" \
   | sed 's|127.0.0.1:5302|127.0.0.1:5392|' > "$WORK/cdn-dev.service"
 launch cdn-dev "$WORK/cdn-dev.service"
-[[ $OUTCOME == failed* ]] || fail "the CDN started with a dev station key"
-grep -q 'FactoryKeys:StationKey' "$WORK/cdn-dev.log" || fail "the refusal does not name FactoryKeys:StationKey"
-log "ok: refused: $(grep -o 'FactoryKeys:StationKey[^.]*' "$WORK/cdn-dev.log" | head -1)"
+[[ $OUTCOME == failed* ]] || fail "the CDN started with a dev admin key"
+grep -q 'FactoryKeys:AdminKey' "$WORK/cdn-dev.log" || fail "the refusal does not name FactoryKeys:AdminKey"
+log "ok: refused: $(grep -o 'FactoryKeys:AdminKey[^.]*' "$WORK/cdn-dev.log" | head -1)"
 unset 'PIDS[cdn-dev]'
 log "the folder printer stops the print station"
 echo '{ "PrintStation": { "Printer": { "Kind": "Folder" } } }' > "$WORK/folder.json"
@@ -317,11 +335,14 @@ cp "$ETC/secrets/credentials-key" "$WORK/credentials-key"
 
 log "upgrade to 1.0.1 with the suite running; then the services restart as postinst asks systemd to"
 cp "$ETC/secrets/kiosk-pin" "$WORK/kiosk-pin"
-rm "$ETC/secrets/kiosk-pin"  # as on a server set up before the kiosk had a PIN
+rm "$ETC/secrets/kiosk-pin" "$ETC/secrets/debug-key"  # as on a server set up before the kiosk PIN and scoped keys
+mv "$ETC/secrets/label-key" "$ETC/secrets/station-key"
 dpkg -i "$DEB2" >"$WORK/dpkg2.log" 2>&1 || fail "upgrade: $(cat "$WORK/dpkg2.log")"
-[ -s "$ETC/secrets/kiosk-pin" ] || fail "the upgrade did not make the secret this version adds"
+[ -s "$ETC/secrets/kiosk-pin" ] && [ -s "$ETC/secrets/debug-key" ] || fail "the upgrade did not make the secrets this version adds"
 cmp -s "$ETC/secrets/factory-token" <(printf '%s' "$TOKEN") || fail "the upgrade changed an existing secret"
-log "ok: the upgrade made the missing kiosk PIN and kept every existing secret"
+cmp -s "$ETC/secrets/label-key" <(printf '%s' "$LABEL") || fail "the upgrade did not keep the station key as the label key"
+DEBUG=$(cat "$ETC/secrets/debug-key")
+log "ok: the upgrade made the missing kiosk PIN and debug key, kept the station key as the label key and every other secret"
 expect "the site configuration survived the upgrade" "$(grep -c "\"Port\": $SNMP_PORT" "$ETC/factory.json")" 1
 t0=$(ms)
 stop_services
@@ -339,6 +360,7 @@ stop_services
 runuser -u postgres -- psql -qc "DROP DATABASE factorydb WITH (FORCE)" -c "CREATE DATABASE factorydb OWNER privatebox_factory"
 rm -f "$ETC/secrets/credentials-key"
 privatebox-factory restore "$ARCHIVE" --credentials-key "$WORK/credentials-key" 2>"$WORK/restore.log" || fail "restore: $(cat "$WORK/restore.log")"
+DEBUG=$(cat "$ETC/secrets/debug-key")
 start_all
 answers > "$WORK/answers.restored"
 diff -u "$WORK/answers.before" "$WORK/answers.restored" >&2 || fail "the restore changed the API's answers"

@@ -2,7 +2,7 @@
 # scripts/test-servers.sh), a CDN stand-in, PATH shims for the Proxmox and system commands, and a fake unit.
 UNIT_CLIENT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 REPO_ROOT=$(cd "$UNIT_CLIENT/.." && pwd)
-STATION_KEY=dev-station-key
+LABEL_KEY=dev-label-key
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -81,7 +81,7 @@ unitapi_setup_file() {
 }
 
 # GET /api/units/{mac} as the labeling station would (passwords included).
-station_get() { curl -sS -H "Authorization: Bearer $STATION_KEY" "$UNITAPI_URL/api/units/$1"; }
+station_get() { curl -sS -H "Authorization: Bearer $LABEL_KEY" "$UNITAPI_URL/api/units/$1"; }
 
 random_mac() { printf '02:%02x:%02x:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)); }
 
