@@ -8,7 +8,7 @@ using PrivateBox.Factory.Services.UnitApi.Outbox;
 
 namespace PrivateBox.Factory.Services.UnitApi.Units;
 
-/// <summary>POST /api/units: a final report, an upsert keyed by mac_wan.</summary>
+/// <summary>POST /api/units: a final report, an upsert keyed by mac_wan; what it may do is <see cref="AttemptLifecycle"/>'s.</summary>
 public static class ReportEndpoint
 {
     public static async Task<IResult> Handle(HttpContext http, FactoryDb db, TimeProvider clock, CredentialProtector protector,
@@ -27,26 +27,23 @@ public static class ReportEndpoint
         var unit = await db.LockOrCreateAsync(report.Mac, now, ct);
         var attempt = unit.CurrentAttemptId is { } id ? await db.Attempts.SingleAsync(a => a.Id == id, ct) : null;
 
-        if (attempt?.ReportHash == fingerprint)
-            return TypedResults.Ok(Response(unit, attempt));
-        // A labeled build is final: its passwords are gone and a report cannot bring them back. A rebuilt unit begins
-        // its new attempt with heartbeats (a reinstalled unit sends them for 15 minutes before it can report).
-        if (attempt?.Status == UnitStatus.Labeled)
-            return TypedResults.Problem(statusCode: 409, title: "Already labeled",
-                detail: $"Unit {report.Mac} was labeled at {attempt.LabeledAt:u}; a rebuilt unit starts a new build with heartbeats.");
+        var decision = AttemptLifecycle.OnReport(attempt, report.Status, attempt?.ReportHash == fingerprint, now, options.Value.RebuildGrace);
+        switch (decision)
+        {
+            case AttemptLifecycle.ReportDecision.Replay:
+                return TypedResults.Ok(Response(unit, attempt!));
+            case AttemptLifecycle.ReportDecision.RefuseLabeled:
+                return TypedResults.Problem(statusCode: 409, title: "Already labeled",
+                    detail: $"Unit {report.Mac} was labeled at {attempt!.LabeledAt:u}; a rebuilt unit starts a new build with heartbeats.");
+            case AttemptLifecycle.ReportDecision.RefuseBurnInNotReady:
+                return TypedResults.Problem(statusCode: 409, title: "Not ready",
+                    detail: $"Burn-in results apply to a ready unit; {report.Mac} is {attempt?.Status ?? "unknown"}.");
+            case AttemptLifecycle.ReportDecision.RefuseAlreadyReady:
+                return TypedResults.Problem(statusCode: 409, title: "Already ready",
+                    detail: $"Unit {report.Mac} reported ready at {attempt!.ReportedAt:u}; its passwords are kept until the label is printed.");
+        }
 
-        var isBurnIn = report.Status is UnitStatus.BurnInComplete or UnitStatus.BurnInFailed;
-        if (isBurnIn && attempt?.Status is not (UnitStatus.Ready or UnitStatus.BurnInComplete or UnitStatus.BurnInFailed))
-            return TypedResults.Problem(statusCode: 409, title: "Not ready",
-                detail: $"Burn-in results apply to a ready unit; {report.Mac} is {attempt?.Status ?? "unknown"}.");
-
-        var startsNewAttempt = attempt is null
-            || (!isBurnIn && UnitStatus.IsFinal(attempt.Status) && attempt.ReportedAt < now - options.Value.RebuildGrace);
-        // A ready build's passwords stay as first reported until its label: the factory token, which every unit holds,
-        // cannot replace them (a rebuilt unit reports again after the grace, or after heartbeats, as a new attempt).
-        if (!startsNewAttempt && report.Status == UnitStatus.Ready && attempt!.HasCredentials && UnitStatus.IsLabelable(attempt.Status))
-            return TypedResults.Problem(statusCode: 409, title: "Already ready",
-                detail: $"Unit {report.Mac} reported ready at {attempt.ReportedAt:u}; its passwords are kept until the label is printed.");
+        var startsNewAttempt = decision == AttemptLifecycle.ReportDecision.NewAttempt;
         if (startsNewAttempt)
         {
             var number = await db.Attempts.Where(a => a.UnitMac == unit.Mac).MaxAsync(a => (int?)a.Number, ct) ?? 0;

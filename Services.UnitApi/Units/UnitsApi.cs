@@ -110,10 +110,10 @@ public static class UnitsApi
             if (attempt is { } printed && printed != current.Id)
                 return TypedResults.Problem(statusCode: 409, title: "Another build since",
                     detail: $"Unit {unit.Mac} began build attempt {current.Number} after the label was looked up; the printed build's passwords are already deleted.");
-            if (current.Status == UnitStatus.Labeled) return TypedResults.Ok(UnitDto.From(unit, current));
-            if (!UnitStatus.IsLabelable(current.Status))
+            if (!AttemptLifecycle.OnLabel(current.Status, out var alreadyLabeled))
                 return TypedResults.Problem(statusCode: 409, title: "Not ready for labeling",
                     detail: $"Unit {unit.Mac} is {current.Status}; only a ready unit is labeled and purged.");
+            if (alreadyLabeled) return TypedResults.Ok(UnitDto.From(unit, current));
 
             await db.Credentials.Where(c => c.AttemptId == current.Id).ExecuteDeleteAsync(ct);
             db.AttemptEvents.Add(new AttemptEvent { AttemptId = current.Id, At = now, FromStatus = current.Status, ToStatus = UnitStatus.Labeled, Reason = "label printed" });
