@@ -88,6 +88,7 @@ cmd_test() {
     python3 scripts/test-failures.py "$ROOT/TestResults"
     return "$rc"
   fi
+  scripts/sentinel-sweep.sh "$ROOT/TestResults"
   log "unit-client: shellcheck and bats"
   unit-client/tests/run.sh
   log "the factory server's package: build, install, setup, run as systemd would, upgrade, backup, restore, purge"

@@ -319,12 +319,21 @@ unset 'PIDS[print-folder]'
 # and WAL after a checkpoint, in a pg_dump, or in any service's log.
 runuser -u postgres -- psql -qc CHECKPOINT
 runuser -u postgres -- pg_dump -d factorydb > "$WORK/sweep.dump"
+# Every span and structured log the services sent, as the dashboard's telemetry API gives them.
+APIKEY=$(sed -n 's/^Dashboard__Api__PrimaryApiKey=//p' "$ETC/secrets/dashboard.env")
+for kind in spans logs; do
+  curl -sk --max-time 30 -H "x-api-key: $APIKEY" "https://127.0.0.1:18888/api/telemetry/$kind?limit=100000" > "$WORK/sweep.$kind.json"
+done
+SPANS=$(jq -r '"\(.returnedCount) \(.totalCount)"' "$WORK/sweep.spans.json")
+[ "${SPANS% *}" -gt 100 ] && [ "${SPANS% *}" = "${SPANS#* }" ] \
+  || fail "the dashboard's telemetry API gave not all or too few spans ($SPANS): $(head -c 300 "$WORK/sweep.spans.json")"
 for secret in correct-horse-battery-staple 'Zq8*Lm2+Xr7=Pw4@Hk9nTb3c'; do
-  hits=$(grep -rlaF -- "$secret" "/var/lib/postgresql/$PGVER/main" "$WORK/sweep.dump" "$WORK"/*.log /var/lib/privatebox-factory 2>/dev/null || true)
+  hits=$(grep -rlaF -- "$secret" "/var/lib/postgresql/$PGVER/main" "$WORK/sweep.dump" "$WORK"/sweep.*.json "$WORK"/*.log \
+    /var/lib/privatebox-factory 2>/dev/null || true)
   [ -z "$hits" ] || fail "a password in clear in: $hits"
 done
-rm -f "$WORK/sweep.dump"
-log "ok: no password in clear in PostgreSQL's files and WAL, a dump, the services' logs or their state"
+log "ok: no password in clear in PostgreSQL's files and WAL, a dump, the telemetry (${SPANS% *} spans, $(jq .returnedCount "$WORK/sweep.logs.json") logs), the services' logs or their state"
+rm -f "$WORK/sweep.dump" "$WORK"/sweep.*.json
 
 # --- backup, upgrade, restore ----------------------------------------------------------------------------------
 ARCHIVE=$(privatebox-factory backup "$WORK/backups" 2>"$WORK/backup.log" | tail -1)
