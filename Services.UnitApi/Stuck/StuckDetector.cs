@@ -7,11 +7,15 @@ namespace PrivateBox.Factory.Services.UnitApi.Stuck;
 
 /// <summary>
 /// Marks building units with no heartbeat for <see cref="UnitApiOptions.StuckAfter"/> as stuck, records the change
-/// and queues UnitBecameStuck, all in one statement so several replicas never mark a unit twice.
+/// and queues UnitBecameStuck, all in one statement so several replicas never mark a unit twice. Silence counts only
+/// while the server could hear: after this service starts, and after the database was out of reach, nothing is marked
+/// until StuckAfter has passed with the database answering (units' heartbeats failed meanwhile, not the units).
 /// </summary>
 public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiOptions> options, TimeProvider clock,
     UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<StuckDetector> logger) : BackgroundService
 {
+    private DateTimeOffset? _listeningSince;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.StuckCheckInterval, clock);
@@ -19,16 +23,32 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
         {
             try
             {
-                var marked = await MarkStuckAsync(stoppingToken);
+                var marked = await CheckAsync(stoppingToken);
                 if (marked > 0) { metrics.UnitsStuck(marked); dashboard.Notify(); }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Stuck detection failed; retrying in {Interval}", options.Value.StuckCheckInterval);
+                _listeningSince = null;
+                logger.LogWarning(ex, "Stuck detection paused: the database is out of reach. It marks units again {StuckAfter} after the database answers",
+                    options.Value.StuckAfter);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>One round of the loop: marks stuck units once the server has been listening for StuckAfter.</summary>
+    public async Task<int> CheckAsync(CancellationToken ct)
+    {
+        if (_listeningSince is null)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FactoryDb>().Database.ExecuteSqlRawAsync("SELECT 1", ct);
+            _listeningSince = clock.Now();
+            return 0;
+        }
+        return clock.Now() - _listeningSince < options.Value.StuckAfter ? 0 : await MarkStuckAsync(ct);
+    }
+
+    /// <summary>Marks every building unit silent for StuckAfter, now.</summary>
     public async Task<int> MarkStuckAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -108,3 +108,41 @@ public sealed class ExchangeSpy : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 }
+
+/// <summary>The Unit API with its background stuck check out of the way (once a day), so a test runs the checks itself.</summary>
+public sealed class ManualStuckCheckFactory : UnitApiFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("UnitApi:StuckCheckInterval", "1.00:00:00");
+    }
+}
+
+public class StuckAfterOutageTests(ManualStuckCheckFactory api) : IClassFixture<ManualStuckCheckFactory>
+{
+    [Fact]
+    public async Task After_the_server_was_away_no_unit_is_marked_stuck_until_it_has_listened_for_StuckAfter()
+    {
+        var mac = TestUnits.NewMac();
+        await api.Unit().PostJson("/api/heartbeat", TestUnits.Heartbeat(mac));
+        api.Clock.Advance(TimeSpan.FromMinutes(10)); // the server was down: the unit's heartbeats went nowhere
+        var restarted = ActivatorUtilities.CreateInstance<PrivateBox.Factory.Services.UnitApi.Stuck.StuckDetector>(api.Services);
+
+        var atStart = await restarted.CheckAsync(default);
+        api.Clock.Advance(TimeSpan.FromMinutes(4));
+        var withinGrace = await restarted.CheckAsync(default);
+        var statusWithinGrace = await StatusAsync(mac);
+        api.Clock.Advance(TimeSpan.FromMinutes(2));
+        var afterGrace = await restarted.CheckAsync(default);
+
+        Assert.Equal(0, atStart);
+        Assert.Equal(0, withinGrace);
+        Assert.Equal("building", statusWithinGrace);
+        Assert.Equal(1, afterGrace);
+        Assert.Equal("stuck", await StatusAsync(mac));
+    }
+
+    private async Task<string?> StatusAsync(string mac) =>
+        (await (await api.Client().GetAsync($"/api/units/{mac}")).Json()).GetProperty("status").GetString();
+}
