@@ -75,6 +75,7 @@ public static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StuckDetector>());
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddUnitRateLimits();
+        builder.Services.AddDatabaseUnavailable();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonBody.Options.PropertyNamingPolicy;
@@ -89,6 +90,9 @@ public static class Extensions
     private static void Tune(NpgsqlConnectionStringBuilder connection)
     {
         connection.NoResetOnClose = true;
+        // A query cancelled on a hung server (a request's deadline) breaks its connection after half a second instead
+        // of waiting 2 s for the server to confirm.
+        connection.CancellationTimeout = 500;
         connection.MaxAutoPrepare = Math.Max(connection.MaxAutoPrepare, 20);
     }
 

@@ -18,6 +18,7 @@ app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
+app.UseRequestTimeouts();
 
 app.MapDefaultEndpoints();
 app.MapHeartbeatApi();

@@ -161,16 +161,25 @@ factory_tls() {
   return 0
 }
 
-# POSTs a JSON file with the factory token; prints the HTTP status (000 when the server is unreachable).
-# The token goes to curl on a config stream, never on its command line.
+# POSTs a JSON file with the factory token; prints the HTTP status (000 when the server is unreachable). The response
+# body goes to the third argument's file, its headers to the fourth's. The token goes to curl on a config stream, never
+# on its command line.
 api_post() {
-  local path=$1 body=$2 response=${3:-/dev/null}
+  local path=$1 body=$2 response=${3:-/dev/null} headers=${4:-/dev/null}
   factory_tls
-  curl -sS -o "$response" -w '%{http_code}' --connect-timeout 5 --max-time 60 "${FACTORY_TLS[@]}" \
+  curl -sS -o "$response" -D "$headers" -w '%{http_code}' --connect-timeout 5 --max-time 60 "${FACTORY_TLS[@]}" \
     -X POST -H 'Content-Type: application/json' --data-binary "@$body" \
     -K <(printf 'header = "Authorization: Bearer %s"\n' "$FACTORY_TOKEN") \
     "$FACTORY_SERVER$path" 2>/dev/null || true
 }
 
 is_2xx() { [[ $1 =~ ^2[0-9][0-9]$ ]]; }
+
+# The seconds a busy server asked to wait (Retry-After in a headers file), at most 600; empty when it asked nothing.
+retry_after() {
+  local seconds
+  seconds=$(tr -d '\r' <"$1" 2>/dev/null | sed -n 's/^[Rr][Ee][Tt][Rr][Yy]-[Aa][Ff][Tt][Ee][Rr]: *\([0-9]\{1,6\}\) *$/\1/p' | tail -n 1)
+  [ -n "$seconds" ] && printf '%s' $((seconds > 600 ? 600 : seconds))
+  return 0
+}
 

@@ -103,19 +103,21 @@ delivery_problem() {
   case $1 in
     000) echo "server unreachable" ;;
     401|403) echo "the server refuses the factory token (HTTP $1)" ;;
+    503) echo "server busy (HTTP 503)" ;;
     *) echo "server unavailable (HTTP $1)" ;;
   esac
 }
 
-# Delivers every queued report, oldest first, retrying with exponential backoff while the server is down.
+# Delivers every queued report, oldest first, retrying with exponential backoff while the server is down, and no
+# sooner than a busy server's Retry-After.
 # A report the server refuses for good (a 4xx other than 401/403/408/429) moves to rejected/ so it cannot block the rest.
 deliver_outbox() {
-  local delay=$RETRY_MIN_SECONDS file code response="$FACTORY_STATE_DIR/last-response.json" pending
+  local delay=$RETRY_MIN_SECONDS file code response="$FACTORY_STATE_DIR/last-response.json" headers="$FACTORY_STATE_DIR/last-headers" pending asked
   while :; do
     pending=0
     for file in "$FACTORY_STATE_DIR"/outbox/*.json; do
       [ -e "$file" ] || continue
-      code=$(api_post /api/units "$file" "$response")
+      code=$(api_post /api/units "$file" "$response" "$headers")
       if is_2xx "$code"; then
         rm -f "$file"
         log "report $(basename "$file") delivered (HTTP $code)"
@@ -125,6 +127,8 @@ deliver_outbox() {
         log "report $(basename "$file") rejected (HTTP $code): $(head -c 2000 "$response" 2>/dev/null)"
       else
         pending=1
+        asked=$(retry_after "$headers")
+        [ -n "$asked" ] && [ "$asked" -gt "$delay" ] && delay=$asked
         log "report $(basename "$file") kept: $(delivery_problem "$code"); retry in ${delay}s"
         break
       fi

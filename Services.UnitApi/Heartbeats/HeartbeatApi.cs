@@ -18,7 +18,8 @@ public static class HeartbeatApi
     {
         app.MapPost("/api/heartbeat", RecordHeartbeat)
             .RequireCaller(CallerRole.Unit)
-            .RequireRateLimiting(RateLimits.Units);
+            .RequireRateLimiting(RateLimits.Units)
+            .WithDatabaseDeadline();
         return app;
     }
 

@@ -15,7 +15,8 @@ public static class UnitsApi
     public static IEndpointRouteBuilder MapUnitsApi(this IEndpointRouteBuilder app)
     {
         var units = app.MapGroup("/api/units");
-        units.MapPost("/", ReportEndpoint.Handle).RequireCaller(CallerRole.Unit).RequireRateLimiting(RateLimits.Units);
+        units.MapPost("/", ReportEndpoint.Handle).RequireCaller(CallerRole.Unit).RequireRateLimiting(RateLimits.Units)
+            .WithDatabaseDeadline();
         units.MapGet("/", List);
         units.MapGet("/{mac}", Get);
         units.MapGet("/{mac}/attempts", Attempts);

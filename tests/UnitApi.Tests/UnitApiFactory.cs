@@ -28,7 +28,7 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestServers.CreateDatabaseAsync("unitapi");
+        ConnectionString = await CreateDatabaseAsync();
         _listener = new ActivityListener
         {
             ShouldListenTo = _ => true,
@@ -43,6 +43,8 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(0);
         StartServer();
     }
+
+    protected virtual Task<string> CreateDatabaseAsync() => TestServers.CreateDatabaseAsync("unitapi");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -66,7 +68,7 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient Label() => Client(LabelKey);
     public HttpClient Debug() => Client(DebugKey);
 
-    public new async Task DisposeAsync()
+    public new virtual async Task DisposeAsync()
     {
         _listener?.Dispose();
         await base.DisposeAsync();

@@ -207,3 +207,34 @@ authorize_debug_key() {
   run station_get "$UNIT_MAC"
   [ "$(jq -r .status <<<"$output")" = failed ]
 }
+
+@test "a busy server's Retry-After is honoured before the report is sent again" {
+  local port busy
+  port=$(free_port)
+  python3 - "$port" <<'PY' &
+import http.server, sys
+class Busy(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(503)
+        self.send_header("Retry-After", "3")
+        self.send_header("Content-Type", "application/problem+json")
+        self.end_headers()
+        self.wfile.write(b'{"status":503,"title":"Server busy"}')
+    def log_message(self, *args): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Busy).serve_forever()
+PY
+  busy=$!
+  source "$UNIT_CLIENT/factory-report.sh"
+  factory_load_config
+  echo '{"mac_wan":"'"$UNIT_MAC"'","status":"failed","failed_tests":["bootstrap"]}' | enqueue_report
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  FACTORY_SERVER="http://127.0.0.1:$port" run timeout 5 "$UNIT_CLIENT/factory-build.sh" deliver
+  kill "$busy"
+  [ "$status" -eq 124 ]
+  grep -q 'kept: server busy (HTTP 503); retry in 3s' "$FACTORY_LOG"
+  [ "$(ls "$FACTORY_STATE_DIR/outbox" | wc -l)" -eq 1 ]
+  run "$UNIT_CLIENT/factory-build.sh" deliver
+  [ "$status" -eq 0 ]
+  [ -z "$(ls -A "$FACTORY_STATE_DIR/outbox")" ]
+}
