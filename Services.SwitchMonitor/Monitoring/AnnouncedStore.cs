@@ -31,9 +31,7 @@ public sealed class AnnouncedStore(string directory)
             var all = Load();
             all[switchId] = ports.Where(p => p.Announced.Count > 0).ToDictionary(p => p.Port, p => p.Announced.Order().ToList());
             Directory.CreateDirectory(directory);
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(all));
-            File.Move(temp, _path, overwrite: true);
+            Outbox.DurableFile.Replace(_path, JsonSerializer.Serialize(all));
         }
     }
 }

@@ -132,6 +132,14 @@ public sealed class SwitchWatcher : IDisposable
             LastError = ex.Message;
             foreach (var port in due) if (trapPorts.Contains(port.Port)) port.TrapTriggered = true;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Anything else (an answer the codec cannot read, state that cannot be saved) costs this poll, never the
+            // watcher: it logs, shows the error in the switch status, and polls again.
+            _logger.LogError(ex, "Switch {SwitchId}: poll failed; polling again", Id);
+            LastError = ex.Message;
+            foreach (var port in due) if (trapPorts.Contains(port.Port)) port.TrapTriggered = true;
+        }
         var after = _clock.GetUtcNow();
         foreach (var port in due) port.NextPollAt = after + IntervalOf(port, after);
     }

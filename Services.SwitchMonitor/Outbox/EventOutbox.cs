@@ -51,9 +51,16 @@ public sealed class EventOutbox
                 added++;
             }
             if (added == 0) return;
-            Persist();
+            try
+            {
+                Persist();
+            }
+            finally
+            {
+                // Unsaved (a full disk) the events are still published from memory; the caller hears of the failure.
+                _signal.Release();
+            }
         }
-        _signal.Release();
     }
 
     public async Task<OutboxEntry> PeekAsync(CancellationToken ct)
@@ -75,10 +82,5 @@ public sealed class EventOutbox
         }
     }
 
-    private void Persist()
-    {
-        var temp = _path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(_entries));
-        File.Move(temp, _path, overwrite: true);
-    }
+    private void Persist() => DurableFile.Replace(_path, JsonSerializer.Serialize(_entries));
 }

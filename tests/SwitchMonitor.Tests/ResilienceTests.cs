@@ -20,6 +20,26 @@ public class ResilienceTests
     }
 
     [Fact]
+    public async Task State_that_cannot_be_saved_costs_no_arrival_and_no_watcher()
+    {
+        await using var s = await Scenario.StartAsync();
+        var blocker = Directory.CreateDirectory(Path.Combine(s.StateDirectory, "outbox.json.tmp")); // every save fails, as on a full disk
+
+        s.Switch.Plug(21, "aa:bb:cc:00:08:21");
+        var up = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15));
+        var failing = await s.Monitor.WaitForStatusAsync(st => st.LastError is not null, TimeSpan.FromSeconds(15));
+        blocker.Delete();
+        s.Switch.Plug(22, "aa:bb:cc:00:08:22");
+        var next = await s.Events.NextAsync<PortLinkedUp>(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(["aa:bb:cc:00:08:21"], up.Macs);
+        Assert.Equal(["aa:bb:cc:00:08:22"], next.Macs);
+        await s.Monitor.WaitForStatusAsync(st => st.LastError is null && st.State == "Healthy", TimeSpan.FromSeconds(15));
+        await s.Events.AssertNoneAsync(TimeSpan.FromSeconds(2));
+        Assert.NotNull(failing.LastError);
+    }
+
+    [Fact]
     public async Task Arrival_during_a_broker_outage_is_published_once_when_the_broker_returns()
     {
         await using var s = await Scenario.StartAsync();
