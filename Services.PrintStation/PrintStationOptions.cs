@@ -12,6 +12,9 @@ public sealed class PrintStationOptions
     /// <summary>Only port events from this switch are taken; any switch's when empty.</summary>
     public string? SwitchId { get; set; }
 
+    /// <summary>Only units on this label port are the station's (two stations at ports 21 and 19 each name theirs); any label port when empty.</summary>
+    public int? Port { get; set; }
+
     /// <summary>The gateway, the only address the station calls (service discovery name in Aspire).</summary>
     public string GatewayUrl { get; set; } = "https+http://gateway";
 

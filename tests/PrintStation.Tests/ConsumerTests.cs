@@ -87,6 +87,27 @@ public sealed class ConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_station_that_names_its_port_takes_only_that_ports_units()
+    {
+        await using var host = new StationHost(new Dictionary<string, string?>
+        {
+            ["PrintStation:Port"] = "19",
+            ["PrintStation:GatewayUrl"] = "http://127.0.0.1:9",
+            ["PrintStation:Printer:Folder"] = _folder,
+        }, services => services.AddMassTransitTestHarness());
+        var harness = host.Services.GetTestHarness();
+        var station = host.Services.GetRequiredService<LabelStation>();
+
+        await harness.Bus.Publish(Arrival(PortRole.Label, "02:00:00:00:00:07")); // port 21: the other station's
+        Assert.True(await Consumed(harness));
+        Assert.Equal(Phases.Idle, station.View().Phase);
+
+        await harness.Bus.Publish(Arrival(PortRole.Label, "02:00:00:00:00:08") with { Port = 19 });
+        Assert.True(await Consumed(harness, m => m.Port == 19));
+        Assert.Equal("02:00:00:00:00:08", station.View().Mac);
+    }
+
+    [Fact]
     public async Task Printer_state_is_published_at_start()
     {
         Assert.True(await Eventually(() => _harness.Published.Select<PrinterStatusChanged>().Any(m => m.Context.Message.State == "ready")));
