@@ -66,6 +66,7 @@ public static class Extensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DashboardSignal>();
+        builder.Services.AddSingleton<LiveFeed.Streams>();
         builder.Services.AddHttpClient(LineHealth.HttpClientName);
         builder.Services.AddSingleton<LineHealth>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LineHealth>());

@@ -13,4 +13,6 @@ public sealed class DashboardOptions
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>A switch whose last poll is older than this shows amber.</summary>
     public TimeSpan SwitchPollStaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>Live event streams open at once (each holds a connection); one more is answered 503.</summary>
+    public int MaxLiveStreams { get; set; } = 200;
 }
