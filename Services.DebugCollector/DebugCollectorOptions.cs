@@ -25,6 +25,12 @@ public sealed class DebugCollectorOptions
 
     public SshSettings Ssh { get; set; } = new();
 
+    /// <summary>SSH collections run at once; more wait their turn.</summary>
+    public int MaxConcurrentCollections { get; set; } = 4;
+
+    /// <summary>Uploads streaming in at once; one more is answered 503 with Retry-After.</summary>
+    public int MaxConcurrentUploads { get; set; } = 8;
+
     /// <summary>Collect automatically from a unit that reports failed or becomes stuck, while it is still on its build port.</summary>
     public bool CollectOnFailed { get; set; } = true;
     public bool CollectOnStuck { get; set; } = true;

@@ -35,6 +35,7 @@ public static class Extensions
         builder.Services.AddSingleton<BundleStore>();
         builder.Services.AddSingleton<HostKeyStore>();
         builder.Services.AddSingleton<SshCollector>();
+        builder.Services.AddSingleton<WorkLimits>();
         builder.Services.AddScoped<CollectionService>();
         builder.Services.AddSingleton<BundlePublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BundlePublisher>());

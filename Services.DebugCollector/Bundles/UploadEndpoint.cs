@@ -16,10 +16,29 @@ public static class UploadEndpoint
 {
     /// <summary>A bundle from a unit: JSON <c>{"mac", "entries": {name: text}}</c> or a tar.gz with <c>?mac=</c>; streamed and redacted.</summary>
     public static async Task<IResult> Handle(HttpContext http, string? mac, NpgsqlDataSource db, UnitDirectory units,
-        BundlePublisher publisher, TimeProvider clock, DebugCollectorMetrics metrics, IOptions<DebugCollectorOptions> options,
+        BundlePublisher publisher, TimeProvider clock, DebugCollectorMetrics metrics, WorkLimits limits, IOptions<DebugCollectorOptions> options,
         ILogger<BundleStore> logger, CancellationToken ct)
     {
-        var settings = options.Value;
+        if (!limits.Uploads.Wait(0))
+        {
+            http.Response.Headers.RetryAfter = "30";
+            return TypedResults.Problem(statusCode: 503, title: "Busy with other uploads",
+                detail: $"{options.Value.MaxConcurrentUploads} uploads are streaming in; send it again after Retry-After.");
+        }
+        try
+        {
+            return await ReceiveAsync(http, mac, db, units, publisher, clock, metrics, options.Value, logger, ct);
+        }
+        finally
+        {
+            limits.Uploads.Release();
+        }
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, string? mac, NpgsqlDataSource db, UnitDirectory units,
+        BundlePublisher publisher, TimeProvider clock, DebugCollectorMetrics metrics, DebugCollectorOptions settings,
+        ILogger<BundleStore> logger, CancellationToken ct)
+    {
         if (http.Request.ContentLength > settings.MaxBundleBytes) return TooLarge(settings.MaxBundleBytes);
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxBundleBytes;
         if (mac is not null && !MacAddress.TryNormalize(mac, out mac)) return BundlesApi.BadMac();
@@ -92,7 +111,7 @@ public static class UploadEndpoint
             // Our own words only: the body may hold a password.
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Malformed JSON near line {ex.LineNumber + 1}."] }, title: "Malformed JSON");
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException) // garbage, or an archive cut short
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Not a readable tar.gz archive."] }, title: "Malformed archive");
         }

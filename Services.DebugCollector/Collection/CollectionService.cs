@@ -14,7 +14,7 @@ namespace PrivateBox.Factory.Services.DebugCollector.Collection;
 /// </summary>
 public sealed class CollectionService(
     UnitDirectory units, SshCollector ssh, NpgsqlDataSource db, BundlePublisher publisher, TimeProvider clock,
-    DebugCollectorMetrics metrics, IOptions<DebugCollectorOptions> options, ILogger<CollectionService> logger)
+    DebugCollectorMetrics metrics, WorkLimits limits, IOptions<DebugCollectorOptions> options, ILogger<CollectionService> logger)
 {
     /// <summary>
     /// Collects once per trigger: a redelivered event whose bundle is stored does nothing, while one that failed
@@ -36,6 +36,19 @@ public sealed class CollectionService(
     }
 
     public async Task<Guid> CollectAsync(string mac, string source, CancellationToken ct)
+    {
+        await limits.Collections.WaitAsync(ct);
+        try
+        {
+            return await CollectNowAsync(mac, source, ct);
+        }
+        finally
+        {
+            limits.Collections.Release();
+        }
+    }
+
+    private async Task<Guid> CollectNowAsync(string mac, string source, CancellationToken ct)
     {
         var settings = options.Value;
         var started = clock.GetTimestamp();

@@ -11,6 +11,54 @@ public class UploadTests(Suite suite)
     private const string PrivateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAMwAAAAtzc2gtZWQyNTUxOQ\n-----END OPENSSH PRIVATE KEY-----\n";
 
     [Fact]
+    public async Task Uploads_beyond_the_cap_are_answered_503_while_the_others_stream_in()
+    {
+        var cap = new PrivateBox.Factory.Services.DebugCollector.DebugCollectorOptions().MaxConcurrentUploads;
+        var address = suite.Client(null).BaseAddress!;
+        var slow = new List<System.Net.Sockets.TcpClient>();
+        for (var i = 0; i < cap; i++)
+        {
+            // An upload on a slow link: the headers and a gzip header arrive, then nothing.
+            var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync(address.Host, address.Port);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /api/debug-logs?mac={TestUnits.NewMac()} HTTP/1.1\r\nHost: {address.Authority}\r\n"
+                + $"Authorization: Bearer {Suite.FactoryToken}\r\nContent-Type: application/gzip\r\nContent-Length: 100000\r\n\r\n"));
+            await stream.WriteAsync(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff });
+            slow.Add(tcp);
+        }
+
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 100 && refused?.StatusCode != HttpStatusCode.ServiceUnavailable; i++)
+        {
+            if (refused is not null) await Task.Delay(100);
+            refused = await suite.Client(Suite.FactoryToken).PostAsJsonAsync("/api/debug-logs",
+                new { mac = "02:00:00:00:99:01", entries = new Dictionary<string, string> { ["a.log"] = "x" } });
+        }
+        foreach (var tcp in slow) tcp.Dispose();
+        HttpResponseMessage after = null!;
+        for (var i = 0; i < 50 && (after = await suite.Client(Suite.FactoryToken).PostAsJsonAsync("/api/debug-logs",
+                 new { mac = "02:00:00:00:99:02", entries = new Dictionary<string, string> { ["a.log"] = "x" } })).StatusCode != HttpStatusCode.Created; i++)
+            await Task.Delay(100);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused!.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_archive_cut_short_is_refused_with_problem_details()
+    {
+        using var content = new ByteArrayContent([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
+
+        var response = await suite.Client(Suite.FactoryToken).PostAsync($"/api/debug-logs?mac={TestUnits.NewMac()}", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Json_entries_are_stored_redacted_listed_and_downloaded_as_targz()
     {
         var mac = TestUnits.NewMac();
