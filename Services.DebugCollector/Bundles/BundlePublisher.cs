@@ -1,5 +1,6 @@
 using MassTransit;
 using Npgsql;
+using PrivateBox.Factory.ServiceDefaults.Telemetry;
 
 namespace PrivateBox.Factory.Services.DebugCollector.Bundles;
 
@@ -23,7 +24,9 @@ public sealed class BundlePublisher(NpgsqlDataSource db, IBus bus, ILogger<Bundl
         {
             try
             {
-                if (await PublishPendingAsync(stoppingToken) == 0) await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+                int published;
+                using (BackgroundWork.StartPoll("check for unannounced debug bundles")) published = await PublishPendingAsync(stoppingToken);
+                if (published == 0) await _wake.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -43,6 +46,9 @@ public sealed class BundlePublisher(NpgsqlDataSource db, IBus bus, ILogger<Bundl
             while (await reader.ReadAsync(ct))
                 pending.Add(new() { BundleId = reader.GetGuid(0), Mac = reader.GetString(1), Source = reader.GetString(2), Complete = reader.GetBoolean(3), StoredAt = reader.GetFieldValue<DateTimeOffset>(4) });
         }
+        if (pending.Count == 0) return 0;
+        using var work = BackgroundWork.Start("announce stored debug bundles");
+        work.Activity?.SetTag("factory.bundles", pending.Count);
         foreach (var message in pending)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PrivateBox.Factory.ServiceDefaults.Telemetry;
 
 namespace PrivateBox.Factory.Services.DebugCollector.Bundles;
 
@@ -22,6 +23,7 @@ public sealed class BundleRetention(NpgsqlDataSource db, IOptions<DebugCollector
         {
             try
             {
+                using var poll = BackgroundWork.StartPoll("check for expired debug bundles");
                 await PurgeAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -50,6 +52,8 @@ public sealed class BundleRetention(NpgsqlDataSource db, IOptions<DebugCollector
         }
         if (total > 0)
         {
+            using var work = BackgroundWork.Start("delete expired debug bundles");
+            work.Activity?.SetTag("factory.bundles", total);
             metrics.BundlesExpired(total);
             logger.LogInformation("Deleted {Count} debug bundles created before {Cutoff:u}", total, cutoff);
         }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PrivateBox.Factory.Services.UnitApi.Data;
+using PrivateBox.Factory.ServiceDefaults.Telemetry;
 
 namespace PrivateBox.Factory.Services.UnitApi.Dashboard;
 
@@ -30,7 +31,8 @@ public sealed class LineHealth(IHttpClientFactory http, IServiceScopeFactory sco
         using var timer = new PeriodicTimer(options.Value.HealthInterval);
         do
         {
-            var lights = await CheckAsync(stoppingToken);
+            IReadOnlyList<HealthLight> lights;
+            using (BackgroundWork.StartPoll("check line health")) lights = await CheckAsync(stoppingToken);
             if (!lights.SequenceEqual(_lights)) { _lights = lights; signal.Notify(); }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }

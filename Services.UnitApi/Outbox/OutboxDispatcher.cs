@@ -3,6 +3,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using PrivateBox.Factory.Services.UnitApi.Data;
+using PrivateBox.Factory.ServiceDefaults.Telemetry;
 
 namespace PrivateBox.Factory.Services.UnitApi.Outbox;
 
@@ -21,7 +22,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBus bus, Time
         {
             try
             {
-                if (await PublishPendingAsync(stoppingToken) == 0) await Task.Delay(Idle, stoppingToken);
+                int published;
+                using (BackgroundWork.StartPoll("check for queued events")) published = await PublishPendingAsync(stoppingToken);
+                if (published == 0) await Task.Delay(Idle, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -36,6 +39,9 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBus bus, Time
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FactoryDb>();
         var pending = await db.Outbox.Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(100).ToListAsync(ct);
+        if (pending.Count == 0) return 0;
+        using var work = BackgroundWork.Start("publish queued events");
+        work.Activity?.SetTag("factory.events", pending.Count);
         foreach (var message in pending)
         {
             var type = typeof(Contracts.UnitReported).Assembly.GetType(message.Type);

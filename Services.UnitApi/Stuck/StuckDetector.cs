@@ -2,6 +2,7 @@ using PrivateBox.Factory.Services.UnitApi.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PrivateBox.Factory.Services.UnitApi.Data;
+using PrivateBox.Factory.ServiceDefaults.Telemetry;
 
 namespace PrivateBox.Factory.Services.UnitApi.Stuck;
 
@@ -23,6 +24,7 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
         {
             try
             {
+                using var poll = BackgroundWork.StartPoll("check for stuck units");
                 var marked = await CheckAsync(stoppingToken);
                 if (marked > 0) { metrics.UnitsStuck(marked); dashboard.Notify(); }
             }
@@ -71,6 +73,9 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
                 FROM stuck)
             SELECT unit_mac AS mac, stage, last_heartbeat_at FROM stuck
             """).ToListAsync(ct);
+        if (stuck.Count == 0) return 0;
+        using var work = BackgroundWork.Start("mark stuck units");
+        work.Activity?.SetTag("factory.units", stuck.Count);
         foreach (var unit in stuck)
             logger.LogWarning("Unit {Mac} is stuck at stage {Stage}: last heartbeat {LastHeartbeatAt:O}", unit.Mac, unit.Stage, unit.LastHeartbeatAt);
         return stuck.Count;

@@ -31,6 +31,7 @@ public sealed class Suite : IAsyncLifetime
     public string HangSleep { get; } = $"60.{Random.Shared.Next(100000, 999999)}";
     public ConcurrentQueue<string> Logs { get; } = new();
     public ConcurrentQueue<DebugBundleStored> Stored { get; } = new();
+    public ExportedSpans Spans { get; } = new();
     public string ConnectionString { get; private set; } = "";
     public UnitApiHost UnitApi { get; private set; } = null!;
     public CollectorHost Collector { get; private set; } = null!;
@@ -152,6 +153,7 @@ public sealed class Suite : IAsyncLifetime
             builder.UseSetting("DebugCollector:Ssh:RetryDelay", "00:00:00.200");
             builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(suite.Logs)));
             builder.ConfigureServices(services => services.PostConfigure<DebugCollectorOptions>(o => o.Items = suite.Items()));
+            builder.ConfigureServices(suite.Spans.AddTo);
         }
     }
 

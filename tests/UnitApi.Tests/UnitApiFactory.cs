@@ -26,13 +26,15 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual int RateLimitPermits => 100_000;
     private ActivityListener? _listener;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabaseAsync();
         _listener = new ActivityListener
         {
             ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            // Parent-based, as the service's OpenTelemetry sampler: what the service leaves unrecorded stays so.
+            Sample = (ref ActivityCreationOptions<ActivityContext> o) => o.Parent == default || o.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded)
+                ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData,
             ActivityStopped = a =>
             {
                 foreach (var tag in a.TagObjects) TraceTags.Enqueue($"{a.DisplayName} {tag.Key}={tag.Value}");
