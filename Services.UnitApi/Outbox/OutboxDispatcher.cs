@@ -34,11 +34,16 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBus bus, Time
         }
     }
 
-    private async Task<int> PublishPendingAsync(CancellationToken ct)
+    /// <summary>Publishes what is queued and no other replica holds; returns how many.</summary>
+    public async Task<int> PublishPendingAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FactoryDb>();
-        var pending = await db.Outbox.Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(100).ToListAsync(ct);
+        // Several replicas share the outbox: each takes rows no other holds, and keeps them until they are marked sent.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var pending = await db.Outbox
+            .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED")
+            .ToListAsync(ct);
         if (pending.Count == 0) return 0;
         using var work = BackgroundWork.Start("publish queued events");
         work.Activity?.SetTag("factory.events", pending.Count);
@@ -53,11 +58,25 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IBus bus, Time
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(PublishTimeout);
-                await bus.Publish(JsonSerializer.Deserialize(message.Payload, type)!, type, timeout.Token);
+                var id = MessageIdOf(message.Id);
+                await bus.Publish(JsonSerializer.Deserialize(message.Payload, type)!, type, Pipe.Execute<PublishContext>(c => c.MessageId = id), timeout.Token);
             }
             message.SentAt = clock.Now();
             await db.SaveChangesAsync(ct);
         }
+        await tx.CommitAsync(ct);
         return pending.Count;
+    }
+
+    /// <summary>
+    /// The MessageId of a queued event: the same for every publish of its row, so a consumer can tell a repeat (the
+    /// service stopped between a publish and its commit) from a new event.
+    /// </summary>
+    public static Guid MessageIdOf(long outboxId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        "pbfoutbx"u8.CopyTo(bytes);
+        BitConverter.TryWriteBytes(bytes[8..], outboxId);
+        return new Guid(bytes);
     }
 }
