@@ -12,6 +12,12 @@ public sealed class UnitApiOptions
     public TimeSpan StuckCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// After this service starts, and after the database was out of reach, no unit is marked stuck until the database
+    /// has answered for this long: two heartbeats of a unit (every 60 s) whose earlier ones the outage swallowed.
+    /// </summary>
+    public TimeSpan StuckGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Heartbeats within this time after a final report are stragglers of the finished build and change nothing;
     /// later ones mean the unit was reformatted and is building again.
     /// </summary>

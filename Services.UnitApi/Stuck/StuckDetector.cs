@@ -10,7 +10,8 @@ namespace PrivateBox.Factory.Services.UnitApi.Stuck;
 /// Marks building units with no heartbeat for <see cref="UnitApiOptions.StuckAfter"/> as stuck, records the change
 /// and queues UnitBecameStuck, all in one statement so several replicas never mark a unit twice. Silence counts only
 /// while the server could hear: after this service starts, and after the database was out of reach, nothing is marked
-/// until StuckAfter has passed with the database answering (units' heartbeats failed meanwhile, not the units).
+/// until <see cref="UnitApiOptions.StuckGrace"/> has passed with the database answering (units' heartbeats failed
+/// meanwhile, not the units).
 /// </summary>
 public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiOptions> options, TimeProvider clock,
     UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<StuckDetector> logger) : BackgroundService
@@ -31,13 +32,13 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _listeningSince = null;
-                logger.LogWarning(ex, "Stuck detection paused: the database is out of reach. It marks units again {StuckAfter} after the database answers",
-                    options.Value.StuckAfter);
+                logger.LogWarning(ex, "Stuck detection paused: the database is out of reach. It marks units again {StuckGrace} after the database answers",
+                    options.Value.StuckGrace);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One round of the loop: marks stuck units once the server has been listening for StuckAfter.</summary>
+    /// <summary>One round of the loop: marks stuck units once the server has been listening for StuckGrace.</summary>
     public async Task<int> CheckAsync(CancellationToken ct)
     {
         if (_listeningSince is null)
@@ -47,7 +48,7 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
             _listeningSince = clock.Now();
             return 0;
         }
-        return clock.Now() - _listeningSince < options.Value.StuckAfter ? 0 : await MarkStuckAsync(ct);
+        return clock.Now() - _listeningSince < options.Value.StuckGrace ? 0 : await MarkStuckAsync(ct);
     }
 
     /// <summary>Marks every building unit silent for StuckAfter, now.</summary>
