@@ -49,6 +49,9 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter("PrivateBox.Factory.*"))
             .WithTracing(tracing => tracing
+                // Over the AppHost's OTEL_TRACES_SAMPLER=always_on: a span under an unrecorded parent (a background poll
+                // that found nothing, here or in the service it called) stays unrecorded; every other trace is whole.
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
                 .AddSource("Npgsql")

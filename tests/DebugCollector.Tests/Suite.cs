@@ -153,6 +153,7 @@ public sealed class Suite : IAsyncLifetime
             builder.UseSetting("DebugCollector:Ssh:RetryDelay", "00:00:00.200");
             builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(suite.Logs)));
             builder.ConfigureServices(services => services.PostConfigure<DebugCollectorOptions>(o => o.Items = suite.Items()));
+            builder.UseSetting("OTEL_TRACES_SAMPLER", "always_on"); // as the AppHost sets it
             builder.ConfigureServices(suite.Spans.AddTo);
         }
     }

@@ -64,6 +64,7 @@ public sealed class BackgroundTraceTests(BackgroundTraceTests.Api api) : IClassF
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
+            builder.UseSetting("OTEL_TRACES_SAMPLER", "always_on"); // as the AppHost sets it
             builder.UseSetting("Dashboard:HealthInterval", "00:00:01");
             builder.UseSetting("Dashboard:SwitchMonitorUrl", Peer.Url);
             builder.UseSetting("Dashboard:CdnUrl", Peer.Url);
