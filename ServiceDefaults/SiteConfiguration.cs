@@ -8,7 +8,7 @@ public static class SiteConfigurationExtensions
     /// <summary>
     /// The installed server's layout (see packaging/): the JSON files named in FACTORY_CONFIG (colon-separated; the
     /// packaged defaults first, the site's /etc/privatebox-factory/factory.json last), then the systemd credentials
-    /// in $CREDENTIALS_DIRECTORY, one file per secret setting named with "__" (FactoryKeys__StationKey). Under
+    /// in $CREDENTIALS_DIRECTORY, one file per secret setting named with "__" (FactoryKeys__LabelKey). Under
     /// systemd the service reports READY=1 once it has started (Type=notify) and logs for journald. Neither applies
     /// under the AppHost or in tests, where none of these is set.
     /// </summary>

@@ -4,7 +4,6 @@ namespace PrivateBox.Factory.Services.PrintStation;
 public sealed class PrintStationOptions
 {
     public const string Section = "PrintStation";
-    public const string DevStationKey = "dev-station-key";
 
     /// <summary>Names this station in events and on the dashboard.</summary>
     public string StationId { get; set; } = "label-21";
@@ -17,9 +16,6 @@ public sealed class PrintStationOptions
 
     /// <summary>The gateway, the only address the station calls (service discovery name in Aspire).</summary>
     public string GatewayUrl { get; set; } = "https+http://gateway";
-
-    /// <summary>The station key; bound from "FactoryKeys:StationKey" when not set here.</summary>
-    public string? StationKey { get; set; }
 
     /// <summary>Test names that must be present and "pass"; when empty every reported test must pass.</summary>
     public List<string> RequiredTests { get; set; } = [];
@@ -36,7 +32,7 @@ public sealed class PrintStationOptions
     public LabelOptions Label { get; set; } = new();
     public PrinterOptions Printer { get; set; } = new();
 
-    // The station key never appears in logs or exception messages.
+    // The kiosk PIN never appears in logs or exception messages.
     public override string ToString() => $"PrintStationOptions {{ StationId = {StationId}, Printer = {Printer.Kind} }}";
 }
 
