@@ -18,6 +18,8 @@ public static class Extensions
             .Validate(o => o.StationPollInterval > TimeSpan.Zero && o.BuildPollInterval > TimeSpan.Zero && o.FastPollInterval > TimeSpan.Zero, "Poll intervals must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
+        // Port roles are written by name ("Label"), so a reader needs no knowledge of the enum's order.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton(sp => new AnnouncedStore(sp.GetRequiredService<IOptions<SwitchMonitorOptions>>().Value.StateDirectory));
         builder.Services.AddSingleton(sp => new EventOutbox(sp.GetRequiredService<IOptions<SwitchMonitorOptions>>().Value.StateDirectory));
 

@@ -33,6 +33,6 @@ public sealed class SimulatedSwitchTests(SuiteFixture suite)
         }
         Assert.Equal("up", port21.GetProperty("link").GetString());
         Assert.Equal("02:ab:cd:ef:21:21", port21.GetProperty("macs")[0].GetString());
-        Assert.Equal((int)PortRole.Label, port21.GetProperty("role").GetInt32());
+        Assert.Equal(nameof(PortRole.Label), port21.GetProperty("role").GetString());
     }
 }
