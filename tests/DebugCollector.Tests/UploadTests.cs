@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -28,20 +29,18 @@ public class UploadTests(Suite suite)
             slow.Add(tcp);
         }
 
-        HttpResponseMessage? refused = null;
-        for (var i = 0; i < 100 && refused?.StatusCode != HttpStatusCode.ServiceUnavailable; i++)
-        {
-            if (refused is not null) await Task.Delay(100);
-            refused = await suite.Client(Suite.FactoryToken).PostAsJsonAsync("/api/debug-logs",
-                new { mac = "02:00:00:00:99:01", entries = new Dictionary<string, string> { ["a.log"] = "x" } });
-        }
+        var limits = suite.Collector.Services.GetRequiredService<PrivateBox.Factory.Services.DebugCollector.Collection.WorkLimits>();
+        for (var i = 0; i < 100 && limits.Uploads.CurrentCount > 0; i++) await Task.Delay(50);
+        Assert.True(limits.Uploads.CurrentCount == 0, $"{limits.Uploads.CurrentCount} upload places still free");
+        var refused = await suite.Client(Suite.FactoryToken).PostAsJsonAsync("/api/debug-logs",
+            new { mac = "02:00:00:00:99:01", entries = new Dictionary<string, string> { ["a.log"] = "x" } });
         foreach (var tcp in slow) tcp.Dispose();
         HttpResponseMessage after = null!;
         for (var i = 0; i < 50 && (after = await suite.Client(Suite.FactoryToken).PostAsJsonAsync("/api/debug-logs",
                  new { mac = "02:00:00:00:99:02", entries = new Dictionary<string, string> { ["a.log"] = "x" } })).StatusCode != HttpStatusCode.Created; i++)
             await Task.Delay(100);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused!.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
     }
