@@ -31,9 +31,17 @@ public sealed class LineHealth(IHttpClientFactory http, IServiceScopeFactory sco
         using var timer = new PeriodicTimer(options.Value.HealthInterval);
         do
         {
-            IReadOnlyList<HealthLight> lights;
-            using (BackgroundWork.StartPoll("check line health")) lights = await CheckAsync(stoppingToken);
-            if (!lights.SequenceEqual(_lights)) { _lights = lights; signal.Notify(); }
+            try
+            {
+                IReadOnlyList<HealthLight> lights;
+                using (BackgroundWork.StartPoll("check line health")) lights = await CheckAsync(stoppingToken);
+                if (!lights.SequenceEqual(_lights)) { _lights = lights; signal.Notify(); }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // A check that fails in a way nobody foresaw costs this round, never the Unit API.
+                logger.LogError(ex, "Line health check failed; checking again in {Interval}", options.Value.HealthInterval);
+            }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
