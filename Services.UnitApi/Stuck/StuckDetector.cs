@@ -9,14 +9,19 @@ namespace PrivateBox.Factory.Services.UnitApi.Stuck;
 /// <summary>
 /// Marks building units with no heartbeat for <see cref="UnitApiOptions.StuckAfter"/> as stuck, records the change
 /// and queues UnitBecameStuck, all in one statement so several replicas never mark a unit twice. Silence counts only
-/// while the server could hear: after this service starts, and after the database was out of reach, nothing is marked
-/// until <see cref="UnitApiOptions.StuckGrace"/> has passed with the database answering (units' heartbeats failed
-/// meanwhile, not the units).
+/// while the server could hear: after this service starts, after the database was out of reach (units' heartbeats
+/// failed meanwhile, not the units) and after the server's clock stepped, nothing is marked until
+/// <see cref="UnitApiOptions.StuckGrace"/> has passed with the database answering.
 /// </summary>
 public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiOptions> options, TimeProvider clock,
     UnitApiMetrics metrics, Dashboard.DashboardSignal dashboard, ILogger<StuckDetector> logger) : BackgroundService
 {
+    /// <summary>A step of the server's clock larger than this (NTP catching up, a person setting it) restarts the grace.</summary>
+    public static readonly TimeSpan ClockStepTolerance = TimeSpan.FromSeconds(30);
+
     private DateTimeOffset? _listeningSince;
+    private DateTimeOffset _lastWall;
+    private long _lastTimestamp;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +46,19 @@ public sealed class StuckDetector(IServiceScopeFactory scopes, IOptions<UnitApiO
     /// <summary>One round of the loop: marks stuck units once the server has been listening for StuckGrace.</summary>
     public async Task<int> CheckAsync(CancellationToken ct)
     {
+        var wall = clock.GetUtcNow();
+        var timestamp = clock.GetTimestamp();
+        if (_listeningSince is not null)
+        {
+            // Heartbeats are stored in the server's time: a clock stepped forward makes every unit look silent.
+            var step = wall - _lastWall - clock.GetElapsedTime(_lastTimestamp, timestamp);
+            if (step.Duration() > ClockStepTolerance)
+            {
+                logger.LogWarning("The server's clock stepped by {Step}; no unit is marked stuck for the next {StuckGrace}", step, options.Value.StuckGrace);
+                _listeningSince = null;
+            }
+        }
+        (_lastWall, _lastTimestamp) = (wall, timestamp);
         if (_listeningSince is null)
         {
             await using var scope = scopes.CreateAsyncScope();
