@@ -76,7 +76,7 @@ public static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StuckDetector>());
         builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddUnitRateLimits();
-        builder.Services.AddDatabaseUnavailable();
+        builder.Services.AddDatabaseUnavailable(builder.Configuration.GetValue("UnitApi:DatabaseDeadline", TimeSpan.FromSeconds(4)));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonBody.Options.PropertyNamingPolicy;

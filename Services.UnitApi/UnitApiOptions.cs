@@ -23,6 +23,12 @@ public sealed class UnitApiOptions
     /// </summary>
     public TimeSpan RebuildGrace { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// A heartbeat or report not answered within this (a hung or overloaded database) gets 503 with Retry-After, so a
+    /// unit can tell a busy server from a gone one. Read at start.
+    /// </summary>
+    public TimeSpan DatabaseDeadline { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Requests a client (by IP) may make per window on the unit endpoints; 0 switches the limit off.</summary>
     public int RateLimitPermits { get; set; } = 120;
 

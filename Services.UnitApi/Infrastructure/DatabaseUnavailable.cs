@@ -7,7 +7,7 @@ namespace PrivateBox.Factory.Services.UnitApi.Infrastructure;
 
 /// <summary>
 /// A unit must tell "server busy" from "server gone". When PostgreSQL is down or hangs, a unit's heartbeat or report
-/// is answered within <see cref="Deadline"/> (plus Npgsql's half-second cancellation) with 503, problem details and
+/// is answered within the deadline ("UnitApi:DatabaseDeadline", 4 s) with 503, problem details and
 /// <c>Retry-After</c>, which the unit client honours; nothing of the request is stored, so its retry stores it once.
 /// The other endpoints answer 503 the same way when the database refuses them.
 /// </summary>
@@ -15,14 +15,14 @@ public static class DatabaseUnavailable
 {
     /// <summary>The request timeout policy of the unit endpoints.</summary>
     public const string Policy = "units";
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
     public const int RetryAfterSeconds = 30;
 
-    public static IServiceCollection AddDatabaseUnavailable(this IServiceCollection services)
+    /// <param name="deadline">"UnitApi:DatabaseDeadline", 4 s by default.</param>
+    public static IServiceCollection AddDatabaseUnavailable(this IServiceCollection services, TimeSpan deadline)
     {
         services.AddRequestTimeouts(o => o.AddPolicy(Policy, new RequestTimeoutPolicy
         {
-            Timeout = Deadline,
+            Timeout = deadline,
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
             WriteTimeoutResponse = http => WriteAsync(http, "The database did not answer in time."),
         }));

@@ -40,6 +40,7 @@ public class DashboardApi : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:factorydb", ConnectionString);
+        builder.UseSetting("UnitApi:DatabaseDeadline", "00:01:00"); // a test machine runs many suites at once
         builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
         builder.UseSetting("UnitApi:StuckCheckInterval", "00:00:01");
         builder.UseSetting("UnitApi:StuckGrace", "00:00:00"); // the fixture's units are not silent because of an outage

@@ -130,6 +130,7 @@ public sealed class Suite : IAsyncLifetime
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:factorydb", connectionString);
+            builder.UseSetting("UnitApi:DatabaseDeadline", "00:01:00"); // a test machine runs many suites at once
             builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
             builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(logs)));
         }

@@ -31,6 +31,7 @@ public sealed class UnitApiHost(string connectionString) : WebApplicationFactory
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:factorydb", connectionString);
+        builder.UseSetting("UnitApi:DatabaseDeadline", "00:01:00"); // a test machine runs many suites at once
         builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
         builder.UseSetting("Kestrel:Endpoints:http:Url", Url);
         builder.UseSetting("Kestrel:Endpoints:h2:Url", Http2Url);

@@ -14,6 +14,12 @@ public sealed class OutageFactory : UnitApiFactory
         return Postgres.ConnectionString;
     }
 
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("UnitApi:DatabaseDeadline", "00:00:04"); // the default, which this test is about
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

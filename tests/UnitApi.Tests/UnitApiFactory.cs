@@ -52,6 +52,7 @@ public class UnitApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:factorydb", ConnectionString);
+        builder.UseSetting("UnitApi:DatabaseDeadline", "00:01:00"); // a test machine runs many suites at once
         builder.UseSetting("ConnectionStrings:messaging", TestServers.RabbitMq);
         builder.UseSetting("UnitApi:RateLimitPermits", RateLimitPermits.ToString());
         builder.UseSetting("UnitApi:StuckCheckInterval", "00:00:01");
