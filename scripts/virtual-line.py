@@ -141,7 +141,7 @@ class Unit:
 
 
 def plan(profile, rng):
-    """The whole scenario, drawn from the seed before anything runs."""
+    """The whole scenario, drawn from the seed before anything runs. Rates are shares rounded to a count."""
     count = profile["units"]
     units = [Unit(i + 1, random.Random(rng.getrandbits(64))) for i in range(count)]
     order = list(range(count))
@@ -153,7 +153,7 @@ def plan(profile, rng):
     def attempt(fate):
         seconds = rng.uniform(lo, hi) * 60
         if fate == "ready":
-            return Attempt("ready", seconds, misprint=rng.choice(REASONS) if rng.random() < profile["misprint_rate"] else None)
+            return Attempt("ready", seconds)
         tests = rng.sample(profile["failing_tests"], k=min(len(profile["failing_tests"]), rng.choice([1, 1, 2])))
         return Attempt(fate, seconds, fail_at=rng.uniform(0.2, 0.85) if fate == "stuck" else 0.88, failed_tests=tests)
 
@@ -169,6 +169,9 @@ def plan(profile, rng):
             unit.attempts.append(attempt("ready"))
         for a in unit.attempts:
             a.serial = str(uuid.UUID(int=unit.rng.getrandbits(128)))
+    labels = [a for u in units for a in u.attempts if a.fate == "ready"]
+    for a in rng.sample(labels, k=min(len(labels), round(len(labels) * profile["misprint_rate"]))):
+        a.misprint = rng.choice(REASONS)
     return units
 
 
