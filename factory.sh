@@ -23,6 +23,7 @@ TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback
 TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync uploads with curl
 TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
+TEST_PACKAGES+=(python3)  # AppHost tests: scripts/virtual-line.py against the suite
 
 # PrintStation: a monospace font for labels; CUPS lp/lpstat for office printers; in tests Chromium drives the kiosk
 # and a private cupsd on loopback is the office printer.

@@ -215,12 +215,11 @@ class Line:
     # --- a unit ---------------------------------------------------------------------------------------------
 
     def run_unit(self, unit):
-        client = Http(self.args.gateway, self.args.factory_token)
         for n, attempt in enumerate(unit.attempts):
             port = self.ports.get()
             self.plug(port, unit.mac)
             say(f"unit {unit.number:2} {unit.mac} building on port {port}" + (" (reflashed)" if n else ""))
-            self.build(client, unit, attempt)
+            self.build(unit, attempt)
             if attempt.fate == "stuck":
                 say(f"unit {unit.number:2} stopped sending heartbeats on port {port} (stuck)")
                 unit.done.set()
@@ -239,7 +238,7 @@ class Line:
                     time.sleep(wait)
         unit.done.set()
 
-    def build(self, client, unit, attempt):
+    def build(self, unit, attempt):
         started = time.monotonic()
         end = attempt.fail_at * attempt.seconds if attempt.fate == "stuck" else attempt.seconds
         elapsed = 0.0
@@ -247,11 +246,12 @@ class Line:
             share = elapsed / attempt.seconds
             stage = [s for at, s in STAGES if at <= share][-1]
             macs = [unit.mac] + (unit.vm_macs if share >= VM_NICS_FROM else [])
-            status, _, body = client.call("POST", "/api/heartbeat", {
+            status, _, body = self.gateway.call("POST", "/api/heartbeat", {
                 "mac_wan": unit.mac, "status": "building", "stage": stage, "timestamp": now_iso(), "macs": macs})
             if not 200 <= status < 300:
                 # A real unit also just sends the next one; 429 means the line is faster than the rate limit.
-                self.heartbeats_lost += 1
+                with print_lock:
+                    self.heartbeats_lost += 1
                 say(f"unit {unit.number:2} heartbeat not delivered: {status} {body}")
             self.sleep_sim(min(self.profile["heartbeat_seconds"], end - elapsed))
             elapsed = (time.monotonic() - started) * self.speed
@@ -271,16 +271,16 @@ class Line:
                        "error_log": f"the self-test failed: {', '.join(attempt.failed_tests)}\n\n"
                                     f"[virtual unit {unit.number}] {attempt.failed_tests[0]} did not answer",
                        "diagnostic_data": {"systemctl_failed": "", "qm_list": "100 opnsense running\n9000 management running"}}
-        attempt.outcome = self.deliver(client, unit, report)
+        attempt.outcome = self.deliver(unit, report)
         attempt.reported_at = time.monotonic()
         say(f"unit {unit.number:2} reported {attempt.outcome}"
             + (f" ({', '.join(attempt.failed_tests)})" if attempt.outcome == "failed" else ""))
 
-    def deliver(self, client, unit, report):
+    def deliver(self, unit, report):
         """Like the unit's outbox: retried while the server is busy or away, given up on a refusal."""
         delay = 1.0
         for _ in range(12):
-            status, retry_after, body = client.call("POST", "/api/units", report)
+            status, retry_after, body = self.gateway.call("POST", "/api/units", report)
             if 200 <= status < 300:
                 return report["status"]
             if 400 <= status < 500 and status not in (401, 403, 408, 429):
