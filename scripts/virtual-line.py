@@ -302,24 +302,17 @@ class Line:
             labeled = self.await_label(unit, attempt) if self.args.manual_kiosk else self.answer_kiosk(unit, attempt)
             self.unplug(LABEL_PORT)
             status, _, body = self.status.call("GET", f"/api/units/{unit.mac}")
-            attempt.labeled = labeled and status == 200 and body.get("status") == "labeled"
+            attempt.labeled = labeled and status == 200 and isinstance(body, dict) and body.get("status") == "labeled"
             say(f"unit {unit.number:2} " + ("labeled" if attempt.labeled else f"NOT labeled (status {body})"))
             finished.set()
-
-    def kiosk_state(self):
-        status, _, state = self.kiosk.call("GET", "/kiosk/state")
-        if status != 200:
-            raise RuntimeError(f"the kiosk at {self.args.kiosk} answered {status} {state}")
-        return state
 
     def answer_kiosk(self, unit, attempt):
         deadline = time.monotonic() + self.args.station_timeout
         misprint = attempt.misprint
         while time.monotonic() < deadline:
-            try:
-                state = self.kiosk_state()
-            except RuntimeError as error:
-                self.problem(str(error))
+            status, _, state = self.kiosk.call("GET", "/kiosk/state")
+            if status != 200:
+                self.problem(f"the kiosk at {self.args.kiosk} answered {status} {state}")
                 return False
             phase, last = state["phase"], state.get("last") or {}
             if phase == "idle" and last.get("serial") == attempt.serial:
@@ -343,7 +336,10 @@ class Line:
     def await_label(self, unit, attempt):
         say(f"unit {unit.number:2} waits for you at the kiosk: {self.args.kiosk}/kiosk/index.html")
         while True:
-            state = self.kiosk_state()
+            status, _, state = self.kiosk.call("GET", "/kiosk/state")
+            if status != 200:
+                time.sleep(2)
+                continue
             last = state.get("last") or {}
             if state["phase"] == "idle" and last.get("serial") == attempt.serial:
                 attempt.reprinted = sum(1 for h in state.get("history", []) if h.get("serial") == attempt.serial and h.get("outcome") == "reprint")
