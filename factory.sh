@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # PrivateBox Factory: one entry point for engineers and CI.
 #   ./factory.sh run            install what is missing, build, start the whole suite (Aspire AppHost)
+#   ./factory.sh demo [options] start the suite as run does, then a virtual line of 20 units builds against it
+#                               (options: python3 scripts/virtual-line.py --help); Ctrl-C stops the suite
 #   ./factory.sh test           install and start what the tests need, run every test in the solution
 #   ./factory.sh bench [name]   run a benchmark from bench/ (default: all)
 #   ./factory.sh cdn-sync <folder> [cdn-url]   upload new and changed files below <folder> to the CDN
@@ -21,6 +23,7 @@ TEST_PACKAGES+=(openssh-server)  # DebugCollector tests: a real sshd on loopback
 TEST_PACKAGES+=(wget curl)  # Cdn tests: wget -r mirrors a listing; cdn-sync uploads with curl
 TEST_PACKAGES+=(chromium)  # dashboard tests: Playwright drives the system Chromium
 TEST_PACKAGES+=(bats shellcheck jq)  # unit-client: its bats suites, shellcheck, jq in the assertions
+TEST_PACKAGES+=(python3)  # AppHost tests: scripts/virtual-line.py against the suite
 
 # PrintStation: a monospace font for labels; CUPS lp/lpstat for office printers; in tests Chromium drives the kiosk
 # and a private cupsd on loopback is the office printer.
@@ -71,6 +74,55 @@ cmd_run() {
   exec dotnet run --project AppHost --no-build --launch-profile http
 }
 
+# The suite in the background as cmd_run starts it (its output in a log file), then the virtual line against it;
+# the suite keeps running for a look at both dashboards until Ctrl-C.
+cmd_demo() {
+  ensure_packages "${RUN_PACKAGES[@]}" python3
+  ensure_dotnet
+  log "building"
+  dotnet build PrivateBox.Factory.sln -c Debug --nologo -v q
+  if gateway_answers; then
+    log "something already answers on http://localhost:5250 (another suite?); stop it first"; exit 1
+  fi
+  DEMO_LOG=$(mktemp -t pbf-demo-suite.XXXXXX.log)
+  log "starting the suite (its output: $DEMO_LOG)"
+  setsid dotnet run --project AppHost --no-build --launch-profile http >"$DEMO_LOG" 2>&1 &
+  DEMO_SUITE=$!
+  trap stop_demo_suite EXIT
+  trap 'exit 130' INT TERM
+  local waited=0
+  until gateway_answers; do
+    if ! kill -0 "$DEMO_SUITE" 2>/dev/null || [ "$waited" -ge 300 ]; then
+      log "the suite did not become healthy; its output:"; tail -n 40 "$DEMO_LOG" >&2; exit 1
+    fi
+    sleep 2; waited=$((waited + 2))
+  done
+  log "the suite is up after ${waited}s"
+  demo_urls
+  local rc=0
+  python3 scripts/virtual-line.py "$@" || rc=$?
+  [ "$rc" -eq 0 ] || log "the virtual line found problems (exit $rc; above)"
+  demo_urls
+  log "the suite keeps running; Ctrl-C stops it"
+  wait "$DEMO_SUITE"
+}
+
+gateway_answers() { python3 -c 'import urllib.request as u; u.urlopen("http://localhost:5250/health", timeout=2)' 2>/dev/null; }
+
+demo_urls() {
+  log "Aspire dashboard: $(grep -o 'http://localhost:15250/login?t=[0-9a-f]*' "$DEMO_LOG" | head -n 1)"
+  log "factory dashboard: http://localhost:5250/   kiosk: http://localhost:5304/kiosk/index.html"
+}
+
+# SIGTERM to the suite's process group: the AppHost stops its services and servers. (A background job started by a
+# script ignores SIGINT, so Ctrl-C's signal would do nothing.)
+stop_demo_suite() {
+  kill -TERM -- "-$DEMO_SUITE" 2>/dev/null || return 0
+  log "stopping the suite"
+  for _ in $(seq 30); do kill -0 "$DEMO_SUITE" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL -- "-$DEMO_SUITE" 2>/dev/null || true
+}
+
 cmd_test() {
   ensure_packages "${TEST_PACKAGES[@]}"
   ensure_dotnet
@@ -110,10 +162,11 @@ cmd_cdn_sync() {
 
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
+  demo) shift; cmd_demo "$@" ;;
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   cdn-sync) shift; cmd_cdn_sync "$@" ;;
   package) shift; exec packaging/build-deb.sh "$@" ;;
   unit-media) shift; exec scripts/unit-media.sh "$@" ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
