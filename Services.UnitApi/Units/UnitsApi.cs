@@ -36,13 +36,8 @@ public static class UnitsApi
         var unit = await db.FindByAnyMacAsync(canonical, ct);
         if (unit?.CurrentAttempt is not { } attempt) return UnitNotFound(canonical);
 
-        if (role == CallerRole.Label && attempt.HasCredentials
-            && await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.AttemptId == attempt.Id, ct) is { } credential)
-        {
-            return TypedResults.Ok(UnitDto.From(unit, attempt,
-                protector.Unprotect(attempt.Id, credential.AdminPassword),
-                protector.Unprotect(attempt.Id, credential.ServicesPassword)));
-        }
+        if (role == CallerRole.Label && await PasswordsAsync(db, protector, attempt, ct) is (var admin, var services))
+            return TypedResults.Ok(UnitDto.From(unit, attempt, admin, services));
         return TypedResults.Ok(UnitDto.From(unit, attempt));
     }
 
@@ -56,15 +51,16 @@ public static class UnitsApi
         if (!MacAddress.TryNormalize(mac, out var canonical)) return BadMac();
         var unit = await db.FindByAnyMacAsync(canonical, ct);
         if (unit?.CurrentAttempt is not { } attempt) return UnitNotFound(canonical);
-        var credential = attempt.HasCredentials
-            ? await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.AttemptId == attempt.Id, ct)
-            : null;
-        return TypedResults.Ok(RedactionDigests.Of(credential is null ? [] :
-        [
-            protector.Unprotect(attempt.Id, credential.AdminPassword).Reveal(),
-            protector.Unprotect(attempt.Id, credential.ServicesPassword).Reveal(),
-        ]));
+        return TypedResults.Ok(RedactionDigests.Of(await PasswordsAsync(db, protector, attempt, ct) is (var admin, var services)
+            ? [admin.Reveal(), services.Reveal()]
+            : []));
     }
+
+    /// <summary>The attempt's passwords, decrypted; null when it holds none.</summary>
+    private static async Task<(Secret Admin, Secret Services)?> PasswordsAsync(FactoryDb db, CredentialProtector protector, BuildAttempt attempt, CancellationToken ct) =>
+        attempt.HasCredentials && await db.Credentials.AsNoTracking().SingleOrDefaultAsync(c => c.AttemptId == attempt.Id, ct) is { } credential
+            ? (protector.Unprotect(attempt.Id, credential.AdminPassword), protector.Unprotect(attempt.Id, credential.ServicesPassword))
+            : null;
 
     private static async Task<Results<Ok<List<UnitDto>>, ValidationProblem>> List(string? status, int? limit, FactoryDb db, CancellationToken ct)
     {
